@@ -1,0 +1,138 @@
+// Every setting lambdalite reads: its flag, its environment variable, its default and its check.
+// Nothing else in the codebase reads process.env or argv for settings (STYLE.md habit 7).
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly accountConcurrency: number;
+  readonly publicUrl: string | undefined;
+}
+
+interface Setting<K extends keyof Config> {
+  readonly key: K;
+  readonly flag: string;
+  readonly env: string;
+  readonly defaultValue: Config[K];
+  readonly description: string;
+  readonly parse: (raw: string) => Config[K];
+}
+
+export class ConfigError extends Error {}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`expected a whole number, got '${raw}'`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(`expected a number from ${min} to ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function matching(pattern: RegExp, what: string) {
+  return (raw: string): string => {
+    if (!pattern.test(raw)) throw new ConfigError(`expected ${what}, got '${raw}'`);
+    return raw;
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const setting = <K extends keyof Config>(s: Setting<K>): Setting<K> => s;
+
+export const SETTINGS = [
+  setting({
+    key: 'host', flag: 'host', env: 'LAMBDALITE_HOST', defaultValue: '127.0.0.1',
+    description: 'address the API listens on (0.0.0.0 inside a container)',
+    parse: matching(/^[\w.:-]+$/, 'a host name or IP address'),
+  }),
+  setting({
+    key: 'port', flag: 'port', env: 'LAMBDALITE_PORT', defaultValue: 3001,
+    description: 'port of the Lambda API (0 picks a free one)', parse: integer(0, 65535),
+  }),
+  setting({
+    key: 'dataDir', flag: 'data-dir', env: 'LAMBDALITE_DATA_DIR', defaultValue: './.lambdalite',
+    description: 'folder for the SQLite database and function code',
+    parse: matching(/^.+$/, 'a folder path'),
+  }),
+  setting({
+    key: 'region', flag: 'region', env: 'LAMBDALITE_REGION', defaultValue: 'us-east-1',
+    description: 'region named in ARNs and AWS_REGION',
+    parse: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'a region such as us-east-1'),
+  }),
+  setting({
+    key: 'accountId', flag: 'account-id', env: 'LAMBDALITE_ACCOUNT_ID', defaultValue: '000000000000',
+    description: 'twelve-digit account id named in ARNs', parse: matching(/^\d{12}$/, 'twelve digits'),
+  }),
+  setting({
+    key: 'logLevel', flag: 'log-level', env: 'LAMBDALITE_LOG_LEVEL', defaultValue: 'info',
+    description: `server log level (${LOG_LEVELS.join(', ')})`,
+    parse: (raw) => {
+      const level = LOG_LEVELS.find((l) => l === raw);
+      if (!level) throw new ConfigError(`expected one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+      return level;
+    },
+  }),
+  setting({
+    key: 'accountConcurrency', flag: 'account-concurrency', env: 'LAMBDALITE_ACCOUNT_CONCURRENCY',
+    defaultValue: 1000, description: 'account concurrent-executions limit (AWS default 1000)',
+    parse: integer(100, 100000),
+  }),
+  setting({
+    key: 'publicUrl', flag: 'public-url', env: 'LAMBDALITE_PUBLIC_URL', defaultValue: undefined,
+    description: 'base URL clients reach the server at, for Code.Location (default http://host:port)',
+    parse: matching(/^https?:\/\/[^\s/]+$/, 'a URL such as http://lambdalite:3001 (no path)'),
+  }),
+] as const;
+
+export const DEFAULTS: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
+
+/**
+ * Reads settings from flags (`--port 4000` or `--port=4000`), then environment variables, then
+ * defaults; every value is checked here, once, and a bad one names its flag and variable.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new ConfigError(`unexpected argument '${arg}'`);
+    const [, name, inline] = match;
+    if (!SETTINGS.some((s) => s.flag === name)) throw new ConfigError(`unknown option --${name}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    flags.set(name!, value);
+  }
+  const config: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const raw = flags.get(s.flag) ?? env[s.env];
+    if (raw === undefined || raw === '') {
+      config[s.key] = s.defaultValue;
+      continue;
+    }
+    try {
+      config[s.key] = s.parse(raw);
+    } catch (err) {
+      throw new ConfigError(`--${s.flag} / ${s.env}: ${(err as Error).message}`);
+    }
+  }
+  return config as unknown as Config;
+}
+
+export function helpText(): string {
+  const rows = SETTINGS.map((s) => {
+    const def = s.defaultValue === undefined ? '' : ` (default: ${s.defaultValue})`;
+    return `  --${s.flag} <value>`.padEnd(30) + `${s.description}${def}\n${''.padEnd(30)}env ${s.env}`;
+  });
+  return [
+    'Usage: lambdalite [serve] [options]',
+    '       lambdalite openapi        print the OpenAPI document of the implemented operations',
+    '',
+    'Options:',
+    ...rows,
+    '  --help'.padEnd(30) + 'show this help',
+  ].join('\n');
+}

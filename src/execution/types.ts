@@ -1,0 +1,53 @@
+// The small set of types that cross between the invoke service and the execution layer
+// (environments, pools, executors). Nothing else from either side leaks across.
+
+/** Everything one function version needs to run; frozen per published version. */
+export interface EnvironmentSpec {
+  readonly functionName: string;
+  /** `$LATEST` or a version number. */
+  readonly version: string;
+  /** Unqualified function ARN, e.g. arn:aws:lambda:us-east-1:000000000000:function:my-fn */
+  readonly functionArn: string;
+  readonly runtime: string;
+  readonly handler: string;
+  /** Absolute path of the unpacked deployment package (read-only for the function). */
+  readonly codeDir: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly ephemeralStorageMb: number;
+  /** The version's own environment variables (Environment.Variables). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly region: string;
+  readonly logGroupName: string;
+}
+
+export interface InvocationRequest {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** The ARN the caller used, qualifier included when there was one. */
+  readonly invokedFunctionArn: string;
+  /** Already base64-decoded X-Amz-Client-Context JSON, if the caller sent one. */
+  readonly clientContext: string | undefined;
+  readonly traceId: string;
+}
+
+export type InvocationOutcome =
+  | 'success'
+  | 'function-error' // the handler failed: X-Amz-Function-Error: Unhandled
+  | 'timeout' // Sandbox.Timedout
+  | 'crash' // Runtime.ExitError
+  | 'init-error' // Runtime.InitError and friends
+  | 'response-too-large'; // Function.ResponseSizeTooLarge
+
+export interface InvocationResult {
+  readonly outcome: InvocationOutcome;
+  /** The response body the caller receives (the handler's result or AWS's error payload JSON). */
+  readonly payload: Buffer;
+  /** The function's own output lines during this invocation (stdout and stderr), in order. */
+  readonly logLines: readonly { readonly timeMs: number; readonly line: string }[];
+  readonly durationMs: number;
+  /** Set on a cold start: time from environment start to its first /next. */
+  readonly initDurationMs: number | undefined;
+  readonly maxMemoryUsedMb: number;
+  readonly logStreamName: string;
+}

@@ -1,0 +1,142 @@
+// Aliases: named pointers at a version, optionally splitting traffic with a second version
+// (RoutingConfig.AdditionalVersionWeights), with AWS's rules for them.
+import { randomUUID } from 'node:crypto';
+import { conflict, invalidParameter, notFound, validationError } from '../errors.js';
+import { ALIAS_NAME, type Arns, VERSION_NUMBER } from './arn.js';
+import { checkRevision, type FunctionService } from './function-service.js';
+import { LATEST, type AliasRecord } from './model.js';
+import { decodeMarker, maxItems, page } from './paging.js';
+import { renderAlias, type AliasConfigurationShape } from './render.js';
+import type { FunctionRepository } from './repository.js';
+
+export interface AliasInput {
+  Name?: string;
+  FunctionVersion?: string;
+  Description?: string;
+  RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+  RevisionId?: string;
+}
+
+export class AliasService {
+  constructor(
+    private readonly repo: FunctionRepository,
+    private readonly functions: FunctionService,
+    private readonly arns: Arns,
+  ) {}
+
+  create(functionName: string, input: AliasInput): AliasConfigurationShape {
+    const name = input.Name ?? '';
+    checkAliasName(name);
+    if (input.FunctionVersion === undefined) throw validationError(null, 'functionVersion', 'Member must not be null');
+    return this.repo.transaction(() => {
+      const fn = this.functions.requireFunction(functionName);
+      if (this.repo.getAlias(fn.name, name)) throw conflict(`Alias already exists: ${this.arns.function(fn.name, name)}`);
+      const alias: AliasRecord = {
+        functionName: fn.name,
+        name,
+        functionVersion: this.checkVersion(fn.name, input.FunctionVersion!),
+        description: checkDescription(input.Description ?? ''),
+        additionalVersionWeights: {},
+        revisionId: randomUUID(),
+      };
+      const withRouting = { ...alias, additionalVersionWeights: this.checkRouting(alias, input.RoutingConfig) };
+      this.repo.putAlias(withRouting);
+      return renderAlias(withRouting, this.arns);
+    });
+  }
+
+  get(functionName: string, name: string): AliasConfigurationShape {
+    return renderAlias(this.require(functionName, name), this.arns);
+  }
+
+  update(functionName: string, name: string, input: AliasInput): AliasConfigurationShape {
+    return this.repo.transaction(() => {
+      const current = this.require(functionName, name);
+      checkRevision(input.RevisionId, current.revisionId);
+      const next: AliasRecord = {
+        ...current,
+        functionVersion: input.FunctionVersion !== undefined ? this.checkVersion(current.functionName, input.FunctionVersion) : current.functionVersion,
+        description: input.Description !== undefined ? checkDescription(input.Description) : current.description,
+        revisionId: randomUUID(),
+      };
+      const routed = {
+        ...next,
+        additionalVersionWeights: input.RoutingConfig !== undefined
+          ? this.checkRouting(next, input.RoutingConfig)
+          : this.checkRouting(next, { AdditionalVersionWeights: current.additionalVersionWeights }),
+      };
+      this.repo.putAlias(routed);
+      return renderAlias(routed, this.arns);
+    });
+  }
+
+  delete(functionName: string, name: string): void {
+    const fn = this.functions.requireFunction(functionName);
+    checkAliasName(name);
+    // AWS answers 204 for an alias that does not exist.
+    this.repo.deleteAlias(fn.name, name);
+  }
+
+  list(functionName: string, query: { FunctionVersion?: string; Marker?: string; MaxItems?: string }) {
+    const fn = this.functions.requireFunction(functionName);
+    const limit = maxItems(query.MaxItems);
+    const after = decodeMarker(query.Marker) ?? [''];
+    const rows = this.repo.listAliases(fn.name, query.FunctionVersion || undefined, String(after[0]), limit + 1);
+    const { items, nextMarker } = page(rows, limit, (a) => [a.name]);
+    return { Aliases: items.map((a) => renderAlias(a, this.arns)), ...(nextMarker && { NextMarker: nextMarker }) };
+  }
+
+  private require(functionName: string, name: string): AliasRecord {
+    const fn = this.functions.requireFunction(functionName);
+    const alias = this.repo.getAlias(fn.name, name);
+    if (!alias) throw notFound(`Alias not found: ${this.arns.function(fn.name, name)}`);
+    return alias;
+  }
+
+  private checkVersion(functionName: string, version: string): string {
+    if (version !== LATEST && !VERSION_NUMBER.test(version)) {
+      throw validationError(version, 'functionVersion', 'Member must satisfy regular expression pattern: (\\$(LATEST|LATEST\\.PUBLISHED)|[0-9]+)');
+    }
+    if (!this.repo.getVersion(functionName, version)) {
+      throw notFound(`Function not found: ${this.arns.function(functionName, version)}`);
+    }
+    return version;
+  }
+
+  /**
+   * AWS's rules for weighted aliases ("Lambda function aliases", routing configuration): at most one
+   * additional version, a weight from 0.0 to 1.0, both versions published, and different.
+   */
+  private checkRouting(alias: AliasRecord, routing: AliasInput['RoutingConfig']): Record<string, number> {
+    const weights = routing?.AdditionalVersionWeights ?? {};
+    const entries = Object.entries(weights);
+    if (entries.length === 0) return {};
+    if (entries.length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
+    const [version, weight] = entries[0]!;
+    if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
+      throw validationError(weight, 'routingConfig.additionalVersionWeights', 'Member must have value between 0.0 and 1.0');
+    }
+    if (!VERSION_NUMBER.test(version)) {
+      throw validationError(version, 'routingConfig.additionalVersionWeights.key', 'Member must satisfy regular expression pattern: [0-9]+');
+    }
+    if (alias.functionVersion === LATEST) {
+      throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
+    }
+    if (version === alias.functionVersion) {
+      throw invalidParameter(`Invalid function version ${version}. Function version ${version} is already included in routing configuration.`);
+    }
+    this.checkVersion(alias.functionName, version);
+    return { [version]: weight };
+  }
+}
+
+function checkAliasName(name: string): void {
+  if (name.length < 1 || name.length > 128 || !ALIAS_NAME.test(name)) {
+    throw validationError(name, 'name', 'Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)');
+  }
+}
+
+function checkDescription(description: string): string {
+  if (description.length > 256) throw validationError(description, 'description', 'Member must have length less than or equal to 256');
+  return description;
+}

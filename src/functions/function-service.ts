@@ -1,0 +1,281 @@
+// The rules of functions and versions: create, read, list, update, delete, publish.
+import { randomUUID } from 'node:crypto';
+import { AwsError, conflict, invalidParameter, notFound } from '../errors.js';
+import type { Arns, FunctionRef } from './arn.js';
+import { VERSION_NUMBER } from './arn.js';
+import type { CodeStore } from './code-store.js';
+import { LATEST, type FunctionRecord, type FunctionVersion, type VersionConfig } from './model.js';
+import { decodeMarker, maxItems, page } from './paging.js';
+import { awsTimestamp, hexToBase64, renderConfiguration, type FunctionConfigurationShape } from './render.js';
+import type { FunctionRepository } from './repository.js';
+import { applyConfig, checkArchitectures, checkRole, DEFAULT_CONFIG, type ConfigInput } from './validate.js';
+import { checkTags } from './tags.js';
+
+export interface CodeInput {
+  ZipFile?: Uint8Array | string;
+  S3Bucket?: string;
+  S3Key?: string;
+  ImageUri?: string;
+}
+
+export interface CreateInput extends ConfigInput {
+  FunctionName: string;
+  Code: CodeInput;
+  PackageType?: string;
+  Publish?: boolean;
+  Architectures?: string[];
+  Tags?: Record<string, string>;
+}
+
+export interface UpdateCodeInput extends CodeInput {
+  Publish?: boolean;
+  DryRun?: boolean;
+  RevisionId?: string;
+  Architectures?: string[];
+}
+
+/** Called when a version's environments must go (its code or configuration changed, or it is gone). */
+export type RetireHook = (functionName: string, version?: string) => void;
+
+export function checkRevision(expected: string | undefined, actual: string): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new AwsError(
+      'PreconditionFailedException',
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+    );
+  }
+}
+
+export class FunctionService {
+  constructor(
+    private readonly repo: FunctionRepository,
+    private readonly code: CodeStore,
+    private readonly arns: Arns,
+    private readonly codeUrl: (sha256Hex: string) => string,
+    private readonly retire: RetireHook = () => {},
+  ) {}
+
+  async create(input: CreateInput): Promise<FunctionConfigurationShape> {
+    const name = input.FunctionName;
+    const packageType = input.PackageType ?? 'Zip';
+    if (packageType !== 'Zip') {
+      throw invalidParameter(`PackageType ${packageType} is not supported by lambdalite yet: use Zip with Code.ZipFile.`);
+    }
+    if (input.Runtime === undefined) throw invalidParameter('Runtime is required for .zip file archive functions.');
+    if (input.Handler === undefined) throw invalidParameter('Handler is required for .zip file archive functions.');
+    if (input.Role === undefined) throw invalidParameter('Role is required.');
+    checkRole(input.Role);
+    const base: VersionConfig = {
+      ...DEFAULT_CONFIG,
+      role: input.Role,
+      runtime: undefined,
+      handler: undefined,
+      packageType: 'Zip',
+      architectures: input.Architectures ? checkArchitectures(input.Architectures) : DEFAULT_CONFIG.architectures,
+    };
+    const config = applyConfig(base, input);
+    const tags = checkTags(input.Tags ?? {});
+    if (this.repo.getFunction(name)) throw conflict(`Function already exist: ${name}`);
+    const stored = await this.storeCode(input.Code);
+    const latest: FunctionVersion = {
+      functionName: name,
+      version: LATEST,
+      config,
+      codeSha256Hex: stored.sha256Hex,
+      codeSize: stored.size,
+      lastModified: awsTimestamp(),
+      revisionId: randomUUID(),
+    };
+    const fn: FunctionRecord = {
+      name,
+      createdAt: latest.lastModified,
+      nextVersion: 1,
+      tags,
+      reservedConcurrency: undefined,
+      policyStatements: [],
+      policyRevisionId: randomUUID(),
+    };
+    // The code store is written before this transaction; a name taken meanwhile still fails here.
+    this.repo.transaction(() => {
+      if (this.repo.getFunction(name)) throw conflict(`Function already exist: ${name}`);
+      this.repo.insertFunction(fn);
+      this.repo.putVersion(latest);
+    });
+    const result = input.Publish ? this.publish(name, {}) : latest;
+    return renderConfiguration(result, this.arns);
+  }
+
+  /** The version a qualifier names: `$LATEST` (or none), a number, or an alias's primary version. */
+  resolve(ref: FunctionRef): FunctionVersion {
+    const fn = this.requireFunction(ref.name);
+    const q = ref.qualifier ?? LATEST;
+    let version = q;
+    if (q !== LATEST && !VERSION_NUMBER.test(q)) {
+      const alias = this.repo.getAlias(fn.name, q);
+      if (!alias) throw notFound(`Function not found: ${this.arns.function(ref.name, q)}`);
+      version = alias.functionVersion;
+    }
+    const v = this.repo.getVersion(fn.name, version);
+    if (!v) throw notFound(`Function not found: ${this.arns.function(ref.name, q)}`);
+    return v;
+  }
+
+  requireFunction(name: string): FunctionRecord {
+    const fn = this.repo.getFunction(name);
+    if (!fn) throw notFound(`Function not found: ${this.arns.function(name)}`);
+    return fn;
+  }
+
+  get(ref: FunctionRef): {
+    Configuration: FunctionConfigurationShape;
+    Code: { RepositoryType: string; Location: string };
+    Tags?: Record<string, string>;
+    Concurrency?: { ReservedConcurrentExecutions: number };
+  } {
+    const v = this.resolve(ref);
+    const fn = this.requireFunction(ref.name);
+    return {
+      Configuration: renderConfiguration(v, this.arns),
+      Code: { RepositoryType: 'S3', Location: this.codeUrl(v.codeSha256Hex) },
+      ...(Object.keys(fn.tags).length > 0 && { Tags: fn.tags }),
+      ...(fn.reservedConcurrency !== undefined && {
+        Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency },
+      }),
+    };
+  }
+
+  getConfiguration(ref: FunctionRef): FunctionConfigurationShape {
+    return renderConfiguration(this.resolve(ref), this.arns);
+  }
+
+  list(query: { Marker?: string; MaxItems?: string; FunctionVersion?: string; MasterRegion?: string }) {
+    if (query.FunctionVersion !== undefined && query.FunctionVersion !== 'ALL') {
+      throw new AwsError('ValidationException', `1 validation error detected: Value '${query.FunctionVersion}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`);
+    }
+    const limit = maxItems(query.MaxItems);
+    const after = decodeMarker(query.Marker) ?? ['', -1];
+    const all = query.FunctionVersion === 'ALL';
+    const rows = all
+      ? this.repo.listAllVersions(String(after[0]), Number(after[1] ?? -1), limit + 1)
+      : this.repo.listLatest(String(after[0]), limit + 1);
+    const { items, nextMarker } = page(rows, limit, (v) => [v.functionName, v.version === LATEST ? 0 : Number(v.version)]);
+    return { Functions: items.map((v) => renderConfiguration(v, this.arns)), ...(nextMarker && { NextMarker: nextMarker }) };
+  }
+
+  listVersions(name: string, query: { Marker?: string; MaxItems?: string }) {
+    this.requireFunction(name);
+    const limit = maxItems(query.MaxItems);
+    const after = decodeMarker(query.Marker) ?? [-1];
+    const rows = this.repo.listVersions(name, Number(after[0]), limit + 1);
+    const { items, nextMarker } = page(rows, limit, (v) => [v.version === LATEST ? 0 : Number(v.version)]);
+    return { Versions: items.map((v) => renderConfiguration(v, this.arns)), ...(nextMarker && { NextMarker: nextMarker }) };
+  }
+
+  async updateCode(name: string, input: UpdateCodeInput): Promise<FunctionConfigurationShape> {
+    const latest = this.resolve({ name, qualifier: LATEST });
+    checkRevision(input.RevisionId, latest.revisionId);
+    const architectures = input.Architectures ? checkArchitectures(input.Architectures) : latest.config.architectures;
+    const stored = await this.storeCode(input);
+    const next: FunctionVersion = {
+      ...latest,
+      config: { ...latest.config, architectures },
+      codeSha256Hex: stored.sha256Hex,
+      codeSize: stored.size,
+      lastModified: awsTimestamp(),
+      revisionId: randomUUID(),
+    };
+    if (input.DryRun) return renderConfiguration(next, this.arns);
+    this.repo.transaction(() => {
+      checkRevision(input.RevisionId, this.resolve({ name, qualifier: LATEST }).revisionId);
+      this.repo.putVersion(next);
+    });
+    this.retire(name, LATEST);
+    return renderConfiguration(input.Publish ? this.publish(name, {}) : next, this.arns);
+  }
+
+  updateConfiguration(name: string, input: ConfigInput & { RevisionId?: string }): FunctionConfigurationShape {
+    return this.repo.transaction(() => {
+      const latest = this.resolve({ name, qualifier: LATEST });
+      checkRevision(input.RevisionId, latest.revisionId);
+      const next: FunctionVersion = {
+        ...latest,
+        config: applyConfig(latest.config, input),
+        lastModified: awsTimestamp(),
+        revisionId: randomUUID(),
+      };
+      this.repo.putVersion(next);
+      this.retire(name, LATEST);
+      return renderConfiguration(next, this.arns);
+    });
+  }
+
+  /**
+   * PublishVersion: a frozen copy of `$LATEST` under the next number. When neither code nor
+   * configuration changed since the last published version, AWS returns that version instead.
+   */
+  publish(name: string, input: { CodeSha256?: string; Description?: string; RevisionId?: string }): FunctionVersion {
+    return this.repo.transaction(() => {
+      const fn = this.requireFunction(name);
+      const latest = this.resolve({ name, qualifier: LATEST });
+      checkRevision(input.RevisionId, latest.revisionId);
+      const latestSha = hexToBase64(latest.codeSha256Hex);
+      if (input.CodeSha256 !== undefined && input.CodeSha256 !== latestSha) {
+        throw new AwsError(
+          'PreconditionFailedException',
+          `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${latestSha}). Please try publishing again.`,
+        );
+      }
+      const last = this.repo.lastPublished(name);
+      if (last && last.codeSha256Hex === latest.codeSha256Hex && sameConfig(last.config, latest.config)) return last;
+      const version: FunctionVersion = {
+        ...latest,
+        version: String(fn.nextVersion),
+        config: { ...latest.config, description: input.Description ?? latest.config.description },
+        lastModified: awsTimestamp(),
+        revisionId: randomUUID(),
+      };
+      this.repo.putVersion(version);
+      this.repo.updateFunction({ ...fn, nextVersion: fn.nextVersion + 1 });
+      return version;
+    });
+  }
+
+  delete(ref: FunctionRef): void {
+    const fn = this.requireFunction(ref.name);
+    const q = ref.qualifier;
+    if (q === undefined) {
+      this.repo.deleteFunction(fn.name);
+      this.retire(fn.name);
+      return;
+    }
+    if (q === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    if (!VERSION_NUMBER.test(q)) throw invalidParameter(`Deletion of aliases is not supported by DeleteFunction; use DeleteAlias: ${q}`);
+    this.repo.transaction(() => {
+      if (!this.repo.getVersion(fn.name, q)) throw notFound(`Function not found: ${this.arns.function(fn.name, q)}`);
+      const aliases = this.repo.aliasesUsingVersion(fn.name, q);
+      if (aliases.length > 0) {
+        throw conflict(`Unable to delete version because the following aliases reference it: [${aliases.join(', ')}]`);
+      }
+      this.repo.deleteVersion(fn.name, q);
+    });
+    this.retire(fn.name, q);
+  }
+
+  private async storeCode(code: CodeInput) {
+    if (code.ImageUri !== undefined) {
+      throw invalidParameter('Container images (ImageUri) are not supported by lambdalite yet: use Code.ZipFile.');
+    }
+    if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
+      throw invalidParameter('Code from S3 (S3Bucket/S3Key) is not supported by lambdalite: upload the zip as ZipFile.');
+    }
+    if (code.ZipFile === undefined) throw invalidParameter('Please provide a source for function code: ZipFile.');
+    const zip = typeof code.ZipFile === 'string' ? Buffer.from(code.ZipFile, 'base64') : Buffer.from(code.ZipFile);
+    return this.code.put(zip);
+  }
+}
+
+function sameConfig(a: VersionConfig, b: VersionConfig): boolean {
+  const { description: _a, ...restA } = a;
+  const { description: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}

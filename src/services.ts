@@ -1,0 +1,40 @@
+// The one place the services are wired together (STYLE.md habit 6).
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import { AliasService } from './functions/alias-service.js';
+import { Arns } from './functions/arn.js';
+import { CodeStore } from './functions/code-store.js';
+import { ConcurrencyService } from './functions/concurrency-service.js';
+import { FunctionService, type RetireHook } from './functions/function-service.js';
+import { PolicyService } from './functions/policy-service.js';
+import { FunctionRepository } from './functions/repository.js';
+import { TagService } from './functions/tags.js';
+
+export interface Services {
+  readonly config: Config;
+  readonly arns: Arns;
+  readonly code: CodeStore;
+  readonly functions: FunctionService;
+  readonly aliases: AliasService;
+  readonly concurrency: ConcurrencyService;
+  readonly tags: TagService;
+  readonly policies: PolicyService;
+}
+
+export function createServices(config: Config, db: Db, baseUrl: () => string, retire?: RetireHook): Services {
+  const account = { region: config.region, accountId: config.accountId };
+  const arns = new Arns(account);
+  const repo = new FunctionRepository(db);
+  const code = new CodeStore({ dataDir: config.dataDir });
+  const functions = new FunctionService(repo, code, arns, (sha) => `${baseUrl()}/lambdalite/code/${sha}.zip`, retire);
+  return {
+    config,
+    arns,
+    code,
+    functions,
+    aliases: new AliasService(repo, functions, arns),
+    concurrency: new ConcurrencyService(repo, functions, config.accountConcurrency),
+    tags: new TagService(repo, functions, account),
+    policies: new PolicyService(repo, functions, arns),
+  };
+}
