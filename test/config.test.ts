@@ -1,0 +1,33 @@
+import t from 'tap';
+import { ConfigError, helpText, loadConfig } from '../src/config.js';
+
+t.test('defaults, flags and environment variables', async (t) => {
+  const d = loadConfig([], {});
+  t.match(d, { host: '127.0.0.1', port: 3001, dataDir: './.lambdalite', region: 'us-east-1', accountId: '000000000000', logLevel: 'info' });
+  t.equal(loadConfig(['--port', '4000'], { LAMBDALITE_PORT: '5000' }).port, 4000, 'a flag beats the environment');
+  t.equal(loadConfig([], { LAMBDALITE_PORT: '5000' }).port, 5000);
+  t.equal(loadConfig(['--data-dir=/tmp/x'], {}).dataDir, '/tmp/x');
+  t.equal(loadConfig(['--region', 'eu-west-1', '--account-id', '123456789012'], {}).accountId, '123456789012');
+});
+
+t.test('bad values are refused with a message naming flag and variable', async (t) => {
+  const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+    [['--port', 'abc'], {}, /--port \/ LAMBDALITE_PORT: expected a whole number/],
+    [['--port', '70000'], {}, /from 0 to 65535/],
+    [[], { LAMBDALITE_REGION: 'mars' }, /--region \/ LAMBDALITE_REGION/],
+    [['--account-id', '12'], {}, /twelve digits/],
+    [['--log-level', 'loud'], {}, /expected one of fatal/],
+    [['--nope', '1'], {}, /unknown option --nope/],
+    [['--port'], {}, /--port needs a value/],
+  ];
+  for (const [argv, env, message] of cases) {
+    t.throws(() => loadConfig(argv, env), { constructor: ConfigError, message }, argv.join(' ') || JSON.stringify(env));
+  }
+});
+
+t.test('help lists every option with its default and variable', async (t) => {
+  const help = helpText();
+  for (const s of ['--host', '--port', '--data-dir', '--region', '--account-id', '--log-level', 'LAMBDALITE_PORT', 'default: 3001']) {
+    t.match(help, s);
+  }
+});
