@@ -10,6 +10,7 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly accountConcurrency: number;
   readonly publicUrl: string | undefined;
+  readonly keepAliveMs: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -85,6 +86,11 @@ export const SETTINGS = [
     key: 'publicUrl', flag: 'public-url', env: 'LAMBDALITE_PUBLIC_URL', defaultValue: undefined,
     description: 'base URL clients reach the server at, for Code.Location (default http://host:port)',
     parse: matching(/^https?:\/\/[^\s/]+$/, 'a URL such as http://lambdalite:3001 (no path)'),
+  }),
+  setting({
+    key: 'keepAliveMs', flag: 'keep-alive-ms', env: 'LAMBDALITE_KEEP_ALIVE_MS', defaultValue: 600000,
+    description: 'how long an idle warm environment is kept before it is stopped',
+    parse: integer(1000, 86400000),
   }),
 ] as const;
 

@@ -23,6 +23,7 @@ export const ERROR_KINDS = {
   UnsupportedMediaTypeException: { status: 415, messageKey: 'message' },
   TooManyRequestsException: { status: 429, messageKey: 'message' },
   ServiceException: { status: 500, messageKey: 'Message' },
+  InvalidRuntimeException: { status: 502, messageKey: 'Message' },
   // lambdalite's answer to an operation of the model it does not implement yet.
   UnsupportedOperationException: { status: 501, messageKey: 'Message' },
   // What AWS's front end answers for a method and path that name no operation at all.
@@ -59,11 +60,26 @@ export const invalidParameter = (message: string) => new AwsError('InvalidParame
 export const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
 export const conflict = (message: string) => new AwsError('ResourceConflictException', message);
 
+/** Marks a value of a `sensitive` model shape: AWS's messages leave it out ("Value at 'x' ..."). */
+export const SENSITIVE = Symbol('sensitive value');
+
+/**
+ * How AWS's (Java) validation layer prints a value: strings bare, lists `[a, b]`, maps `{k=v}`;
+ * e.g. "Value '[x86_64, arm64]' at 'architectures'" in the errors AWS returns.
+ */
+function javaString(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${k}=${javaString(v)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
 /** The message AWS's validation layer uses for one failed constraint. */
 export function validationError(value: unknown, field: string, constraint: string): AwsError {
-  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  const shown = value === SENSITIVE ? 'Value' : value === null ? 'Value null' : `Value '${javaString(value)}'`;
   return new AwsError(
     'ValidationException',
-    `1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: ${constraint}`,
+    `1 validation error detected: ${shown} at '${field}' failed to satisfy constraint: ${constraint}`,
   );
 }

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { openDatabase } from './db.js';
+import { ExecutionEngine } from './execution/engine.js';
+import { ProcessExecutor } from './execution/process-executor.js';
 import { buildApp, type App } from './http/app.js';
 import { createServices, type Services } from './services.js';
 
@@ -20,19 +22,34 @@ export async function startServer(config: Config): Promise<Server> {
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.logLevel, base: undefined });
   const db = openDatabase(join(dataDir, 'lambdalite.db'));
+  const executor = new ProcessExecutor();
+  const engine = new ExecutionEngine({
+    executor,
+    tmpRoot: join(dataDir, 'tmp'),
+    keepAliveMs: config.keepAliveMs,
+    logger: logger.child({ component: 'execution' }),
+  });
   let url = '';
-  const services = createServices({ ...config, dataDir }, db, () => config.publicUrl ?? url);
+  const services = createServices({ ...config, dataDir }, db, () => config.publicUrl ?? url, engine);
   const app = await buildApp(services, logger);
+  const closeState = async () => {
+    try {
+      await engine.shutdown();
+    } finally {
+      services.records.flush();
+      db.close();
+    }
+  };
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
-    db.close();
+    await closeState();
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir }, 'lambdalite is listening');
+  logger.info({ url, dataDir, memoryLimits: executor.memoryMode }, 'lambdalite is listening');
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -43,7 +60,7 @@ export async function startServer(config: Config): Promise<Server> {
         try {
           await app.close();
         } finally {
-          db.close();
+          await closeState();
         }
       })()),
   };

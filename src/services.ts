@@ -1,6 +1,5 @@
 // The one place the services are wired together (STYLE.md habit 6).
 import type { Config } from './config.js';
-import type { Db } from './db.js';
 import { AliasService } from './functions/alias-service.js';
 import { Arns } from './functions/arn.js';
 import { CodeStore } from './functions/code-store.js';
@@ -9,6 +8,10 @@ import { FunctionService, type RetireHook } from './functions/function-service.j
 import { PolicyService } from './functions/policy-service.js';
 import { FunctionRepository } from './functions/repository.js';
 import { TagService } from './functions/tags.js';
+import type { Db } from './db.js';
+import { ConcurrencyLeases } from './invoke/concurrency-leases.js';
+import { InvokeService, type InvocationEngine } from './invoke/invoke-service.js';
+import { RecordWriter } from './invoke/records.js';
 
 export interface Services {
   readonly config: Config;
@@ -19,22 +22,34 @@ export interface Services {
   readonly concurrency: ConcurrencyService;
   readonly tags: TagService;
   readonly policies: PolicyService;
+  readonly invoker: InvokeService;
+  readonly records: RecordWriter;
 }
 
-export function createServices(config: Config, db: Db, baseUrl: () => string, retire?: RetireHook): Services {
+export interface ExecutionHooks extends InvocationEngine {
+  retire(functionName: string, version?: string): Promise<void>;
+}
+
+export function createServices(config: Config, db: Db, baseUrl: () => string, engine: ExecutionHooks): Services {
   const account = { region: config.region, accountId: config.accountId };
   const arns = new Arns(account);
   const repo = new FunctionRepository(db);
   const code = new CodeStore({ dataDir: config.dataDir });
+  const retire: RetireHook = (name, version) => void engine.retire(name, version);
   const functions = new FunctionService(repo, code, arns, (sha) => `${baseUrl()}/lambdalite/code/${sha}.zip`, retire);
+  const concurrency = new ConcurrencyService(repo, functions, config.accountConcurrency);
+  const leases = new ConcurrencyLeases(() => concurrency.unreserved());
+  const records = new RecordWriter(db);
   return {
     config,
     arns,
     code,
     functions,
     aliases: new AliasService(repo, functions, arns),
-    concurrency: new ConcurrencyService(repo, functions, config.accountConcurrency),
+    concurrency,
     tags: new TagService(repo, functions, account),
     policies: new PolicyService(repo, functions, arns),
+    invoker: new InvokeService(functions, code, arns, leases, engine, records, config.region),
+    records,
   };
 }

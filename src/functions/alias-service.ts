@@ -46,7 +46,12 @@ export class AliasService {
   }
 
   get(functionName: string, name: string): AliasConfigurationShape {
-    return renderAlias(this.require(functionName, name), this.arns);
+    // GetAlias words its 404 differently from UpdateAlias ("Alias not found: ..."); tools match on
+    // it (LocalStack's AWS-recorded snapshots: alias_does_not_exist_esc, update_alias_response).
+    const fn = this.functions.requireFunction(functionName);
+    const alias = this.repo.getAlias(fn.name, name);
+    if (!alias) throw notFound(`Cannot find alias arn: ${this.arns.function(fn.name, name)}`);
+    return renderAlias(alias, this.arns);
   }
 
   update(functionName: string, name: string, input: AliasInput): AliasConfigurationShape {
@@ -113,11 +118,13 @@ export class AliasService {
     if (entries.length === 0) return {};
     if (entries.length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
     const [version, weight] = entries[0]!;
+    // AWS prints the map entry as Java does: '{2=1.5}', a whole weight as '2.0'.
+    const shown = `{${version}=${Number.isInteger(weight) ? weight.toFixed(1) : weight}}`;
     if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
-      throw validationError(weight, 'routingConfig.additionalVersionWeights', 'Member must have value between 0.0 and 1.0');
+      throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]');
     }
     if (!VERSION_NUMBER.test(version)) {
-      throw validationError(version, 'routingConfig.additionalVersionWeights.key', 'Member must satisfy regular expression pattern: [0-9]+');
+      throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]');
     }
     if (alias.functionVersion === LATEST) {
       throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');

@@ -4,9 +4,9 @@ import { AwsError, conflict, invalidParameter, notFound } from '../errors.js';
 import type { Arns, FunctionRef } from './arn.js';
 import { VERSION_NUMBER } from './arn.js';
 import type { CodeStore } from './code-store.js';
-import { LATEST, type FunctionRecord, type FunctionVersion, type VersionConfig } from './model.js';
+import { LATEST, type AliasRecord, type FunctionRecord, type FunctionVersion, type VersionConfig } from './model.js';
 import { decodeMarker, maxItems, page } from './paging.js';
-import { awsTimestamp, hexToBase64, renderConfiguration, type FunctionConfigurationShape } from './render.js';
+import { awsTimestamp, hexToBase64, renderConfiguration, renderListed, type FunctionConfigurationShape } from './render.js';
 import type { FunctionRepository } from './repository.js';
 import { applyConfig, checkArchitectures, checkRole, DEFAULT_CONFIG, type ConfigInput } from './validate.js';
 import { checkTags } from './tags.js';
@@ -34,14 +34,19 @@ export interface UpdateCodeInput extends CodeInput {
   Architectures?: string[];
 }
 
+// "ListFunctions returns a maximum of 50 items in each response, even if you set the number higher"
+// (the service model's MaxItems documentation; the same for ListVersionsByFunction).
+const MAX_PAGE = 50;
+
 /** Called when a version's environments must go (its code or configuration changed, or it is gone). */
 export type RetireHook = (functionName: string, version?: string) => void;
 
-export function checkRevision(expected: string | undefined, actual: string): void {
+/** `api` names the read that returns the current RevisionId, as AWS's message does (GetPolicy for policies). */
+export function checkRevision(expected: string | undefined, actual: string, api = 'GetFunction/GetAlias'): void {
   if (expected !== undefined && expected !== actual) {
     throw new AwsError(
       'PreconditionFailedException',
-      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`,
     );
   }
 }
@@ -105,15 +110,18 @@ export class FunctionService {
     return renderConfiguration(result, this.arns);
   }
 
-  /** The version a qualifier names: `$LATEST` (or none), a number, or an alias's primary version. */
-  resolve(ref: FunctionRef): FunctionVersion {
+  /**
+   * The version a qualifier names: `$LATEST` (or none), a number, or an alias — its primary version,
+   * or whichever version `pick` draws from the alias (weighted routing on invoke).
+   */
+  resolve(ref: FunctionRef, pick: (alias: AliasRecord) => string = (a) => a.functionVersion): FunctionVersion {
     const fn = this.requireFunction(ref.name);
     const q = ref.qualifier ?? LATEST;
     let version = q;
     if (q !== LATEST && !VERSION_NUMBER.test(q)) {
       const alias = this.repo.getAlias(fn.name, q);
       if (!alias) throw notFound(`Function not found: ${this.arns.function(ref.name, q)}`);
-      version = alias.functionVersion;
+      version = pick(alias);
     }
     const v = this.repo.getVersion(fn.name, version);
     if (!v) throw notFound(`Function not found: ${this.arns.function(ref.name, q)}`);
@@ -135,7 +143,7 @@ export class FunctionService {
     const v = this.resolve(ref);
     const fn = this.requireFunction(ref.name);
     return {
-      Configuration: renderConfiguration(v, this.arns),
+      Configuration: renderConfiguration(v, this.arns, ref.qualifier),
       Code: { RepositoryType: 'S3', Location: this.codeUrl(v.codeSha256Hex) },
       ...(Object.keys(fn.tags).length > 0 && { Tags: fn.tags }),
       ...(fn.reservedConcurrency !== undefined && {
@@ -145,30 +153,30 @@ export class FunctionService {
   }
 
   getConfiguration(ref: FunctionRef): FunctionConfigurationShape {
-    return renderConfiguration(this.resolve(ref), this.arns);
+    return renderConfiguration(this.resolve(ref), this.arns, ref.qualifier);
   }
 
   list(query: { Marker?: string; MaxItems?: string; FunctionVersion?: string; MasterRegion?: string }) {
     if (query.FunctionVersion !== undefined && query.FunctionVersion !== 'ALL') {
       throw new AwsError('ValidationException', `1 validation error detected: Value '${query.FunctionVersion}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`);
     }
-    const limit = maxItems(query.MaxItems);
+    const limit = Math.min(maxItems(query.MaxItems), MAX_PAGE);
     const after = decodeMarker(query.Marker) ?? ['', -1];
     const all = query.FunctionVersion === 'ALL';
     const rows = all
       ? this.repo.listAllVersions(String(after[0]), Number(after[1] ?? -1), limit + 1)
       : this.repo.listLatest(String(after[0]), limit + 1);
     const { items, nextMarker } = page(rows, limit, (v) => [v.functionName, v.version === LATEST ? 0 : Number(v.version)]);
-    return { Functions: items.map((v) => renderConfiguration(v, this.arns)), ...(nextMarker && { NextMarker: nextMarker }) };
+    return { Functions: items.map((v) => renderListed(v, this.arns, all)), ...(nextMarker && { NextMarker: nextMarker }) };
   }
 
   listVersions(name: string, query: { Marker?: string; MaxItems?: string }) {
     this.requireFunction(name);
-    const limit = maxItems(query.MaxItems);
+    const limit = Math.min(maxItems(query.MaxItems), MAX_PAGE);
     const after = decodeMarker(query.Marker) ?? [-1];
     const rows = this.repo.listVersions(name, Number(after[0]), limit + 1);
     const { items, nextMarker } = page(rows, limit, (v) => [v.version === LATEST ? 0 : Number(v.version)]);
-    return { Versions: items.map((v) => renderConfiguration(v, this.arns)), ...(nextMarker && { NextMarker: nextMarker }) };
+    return { Versions: items.map((v) => renderListed(v, this.arns, true)), ...(nextMarker && { NextMarker: nextMarker }) };
   }
 
   async updateCode(name: string, input: UpdateCodeInput): Promise<FunctionConfigurationShape> {
@@ -219,14 +227,17 @@ export class FunctionService {
       const latest = this.resolve({ name, qualifier: LATEST });
       checkRevision(input.RevisionId, latest.revisionId);
       const latestSha = hexToBase64(latest.codeSha256Hex);
+      // A 400, not a 412 (LocalStack's AWS-recorded snapshot TestLambdaVersions::test_publish_with_wrong_sha256).
       if (input.CodeSha256 !== undefined && input.CodeSha256 !== latestSha) {
-        throw new AwsError(
-          'PreconditionFailedException',
-          `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${latestSha}). Please try publishing again.`,
+        throw invalidParameter(
+          `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${latestSha}). Please try again with the CodeSHA256 in $LATEST.`,
         );
       }
       const last = this.repo.lastPublished(name);
       if (last && last.codeSha256Hex === latest.codeSha256Hex && sameConfig(last.config, latest.config)) return last;
+      // Publishing changes $LATEST's RevisionId too, so a RevisionId read before the publish is stale
+      // (LocalStack's AWS-validated test_function_revisions_version_and_alias).
+      this.repo.putVersion({ ...latest, revisionId: randomUUID() });
       const version: FunctionVersion = {
         ...latest,
         version: String(fn.nextVersion),

@@ -3,10 +3,10 @@
 // {"Service": ...}, an account id {"AWS": "arn:aws:iam::<id>:root"}, SourceArn / SourceAccount /
 // PrincipalOrgID / FunctionUrlAuthType become conditions.
 import { randomUUID } from 'node:crypto';
-import { AwsError, conflict, notFound, validationError } from '../errors.js';
-import type { Arns, FunctionRef } from './arn.js';
+import { AwsError, conflict, invalidParameter, notFound, validationError } from '../errors.js';
+import { VERSION_NUMBER, type Arns, type FunctionRef } from './arn.js';
 import { checkRevision, type FunctionService } from './function-service.js';
-import type { PolicyStatement } from './model.js';
+import { LATEST, type FunctionRecord, type PolicyStatement } from './model.js';
 import type { FunctionRepository } from './repository.js';
 
 export interface PermissionInput {
@@ -21,7 +21,7 @@ export interface PermissionInput {
   RevisionId?: string;
 }
 
-const STATEMENT_ID = /^([a-zA-Z0-9-_.]+)$/;
+const STATEMENT_ID = /^([a-zA-Z0-9-_]+)$/;
 const ACTION = /^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/;
 // AWS caps a function's resource policy at 20 KB ("Lambda quotas").
 const MAX_POLICY_BYTES = 20480;
@@ -36,17 +36,19 @@ export class PolicyService {
   add(ref: FunctionRef, input: PermissionInput): { Statement: string } {
     const sid = input.StatementId ?? '';
     if (sid.length < 1 || sid.length > 100 || !STATEMENT_ID.test(sid)) {
-      throw validationError(sid, 'statementId', 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)');
+      throw validationError(sid, 'statementId', 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)');
     }
     if (!input.Action || !ACTION.test(input.Action)) {
       throw validationError(input.Action ?? null, 'action', 'Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])');
     }
     if (!input.Principal) throw validationError(null, 'principal', 'Member must not be null');
+    if (ref.qualifier === LATEST) throw invalidParameter('We currently do not support adding policies for $LATEST.');
     return this.repo.transaction(() => {
       const fn = this.functions.requireFunction(ref.name);
-      if (ref.qualifier !== undefined) this.functions.resolve(ref);
-      checkRevision(input.RevisionId, fn.policyRevisionId);
-      if (fn.policyStatements.some((s) => s.Sid === sid)) {
+      this.requireQualifier(ref);
+      checkRevision(input.RevisionId, this.revisionId(fn, ref), 'GetPolicy');
+      const resource = this.arns.function(ref.name, ref.qualifier);
+      if (fn.policyStatements.some((s) => s.Sid === sid && s.Resource === resource)) {
         throw conflict(`The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
       }
       const statement = this.statement(ref, sid, input);
@@ -54,32 +56,67 @@ export class PolicyService {
       if (Buffer.byteLength(JSON.stringify(statements)) > MAX_POLICY_BYTES) {
         throw new AwsError('PolicyLengthExceededException', 'The final policy size is bigger than the limit.');
       }
-      this.repo.updateFunction({ ...fn, policyStatements: statements, policyRevisionId: randomUUID() });
+      this.save(fn, ref, statements);
       return { Statement: JSON.stringify(statement) };
     });
   }
 
   get(ref: FunctionRef): { Policy: string; RevisionId: string } {
-    const fn = this.functions.requireFunction(ref.name);
-    if (ref.qualifier !== undefined) this.functions.resolve(ref);
-    const resource = this.arns.function(fn.name, ref.qualifier);
-    const statements = fn.policyStatements.filter((s) => s.Resource === resource);
-    if (statements.length === 0) throw notFound('The resource you requested does not exist.');
+    const fn = this.repo.getFunction(ref.name);
+    const resource = this.arns.function(ref.name, ref.qualifier);
+    const statements = fn?.policyStatements.filter((s) => s.Resource === resource) ?? [];
+    // AWS answers the same for a missing function, version or policy.
+    if (!fn || statements.length === 0) throw notFound('The resource you requested does not exist.');
     return {
       Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }),
-      RevisionId: fn.policyRevisionId,
+      RevisionId: this.revisionId(fn, ref),
     };
   }
 
   remove(ref: FunctionRef, sid: string, revisionId: string | undefined): void {
     this.repo.transaction(() => {
-      const fn = this.functions.requireFunction(ref.name);
-      checkRevision(revisionId, fn.policyRevisionId);
-      const resource = this.arns.function(fn.name, ref.qualifier);
-      const kept = fn.policyStatements.filter((s) => !(s.Sid === sid && s.Resource === resource));
-      if (kept.length === fn.policyStatements.length) throw notFound(`Statement ${sid} is not found in resource policy.`);
-      this.repo.updateFunction({ ...fn, policyStatements: kept, policyRevisionId: randomUUID() });
+      const resource = this.arns.function(ref.name, ref.qualifier);
+      const fn = this.repo.getFunction(ref.name);
+      if (!fn) throw notFound(`No policy found for: ${resource}`);
+      this.requireQualifier(ref);
+      const statements = fn.policyStatements.filter((s) => s.Resource === resource);
+      if (statements.length === 0) throw notFound('No policy is associated with the given resource.');
+      checkRevision(revisionId, this.revisionId(fn, ref), 'GetPolicy');
+      if (!statements.some((s) => s.Sid === sid)) throw notFound(`Statement ${sid} is not found in resource policy.`);
+      this.save(fn, ref, fn.policyStatements.filter((s) => !(s.Sid === sid && s.Resource === resource)));
     });
+  }
+
+  /**
+   * The RevisionId a policy change is checked against. The unqualified function's policy shares
+   * $LATEST's RevisionId, and changing it changes the function's (LocalStack's AWS-validated
+   * test_function_revisions_permissions); versions and aliases keep one policy revision per function.
+   */
+  private revisionId(fn: FunctionRecord, ref: FunctionRef): string {
+    if (ref.qualifier !== undefined) return fn.policyRevisionId;
+    return this.functions.resolve({ name: fn.name, qualifier: LATEST }).revisionId;
+  }
+
+  private save(fn: FunctionRecord, ref: FunctionRef, statements: PolicyStatement[]): void {
+    const revisionId = randomUUID();
+    if (ref.qualifier === undefined) {
+      this.repo.putVersion({ ...this.functions.resolve({ name: fn.name, qualifier: LATEST }), revisionId });
+      this.repo.updateFunction({ ...fn, policyStatements: statements });
+    } else {
+      this.repo.updateFunction({ ...fn, policyStatements: statements, policyRevisionId: revisionId });
+    }
+  }
+
+  /** A qualified permission needs its version or alias, named in AWS's words when missing. */
+  private requireQualifier(ref: FunctionRef): void {
+    const q = ref.qualifier;
+    if (q === undefined) return;
+    const arn = this.arns.function(ref.name, q);
+    if (q === LATEST || VERSION_NUMBER.test(q)) {
+      if (!this.repo.getVersion(ref.name, q)) throw notFound(`Function not found: ${arn}`);
+    } else if (!this.repo.getAlias(ref.name, q)) {
+      throw notFound(`Cannot find alias arn: ${arn}`);
+    }
   }
 
   private statement(ref: FunctionRef, sid: string, input: PermissionInput): PolicyStatement {

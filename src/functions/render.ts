@@ -27,8 +27,8 @@ export interface FunctionConfigurationShape {
   CodeSha256: string;
   Version: string;
   RevisionId: string;
-  State: string;
-  LastUpdateStatus: string;
+  State?: string;
+  LastUpdateStatus?: string;
   PackageType: string;
   [member: string]: unknown;
 }
@@ -42,11 +42,16 @@ export interface AliasConfigurationShape {
   RevisionId: string;
 }
 
-export function renderConfiguration(v: FunctionVersion, arns: Arns): FunctionConfigurationShape {
+/**
+ * `asQualified` is the qualifier the caller named the version by: AWS echoes it in FunctionArn
+ * (`:$LATEST`, `:live`), and only an unqualified request gets the unqualified ARN for $LATEST
+ * (LocalStack's AWS-recorded snapshots test_publish_version_on_create, test_alias_lifecycle).
+ */
+export function renderConfiguration(v: FunctionVersion, arns: Arns, asQualified?: string): FunctionConfigurationShape {
   const c = v.config;
   return {
     FunctionName: v.functionName,
-    FunctionArn: arns.versionArn(v.functionName, v.version),
+    FunctionArn: asQualified === undefined ? arns.versionArn(v.functionName, v.version) : arns.function(v.functionName, asQualified),
     ...(c.runtime !== undefined && { Runtime: c.runtime }),
     Role: c.role,
     ...(c.handler !== undefined && { Handler: c.handler }),
@@ -74,6 +79,16 @@ export function renderConfiguration(v: FunctionVersion, arns: Arns): FunctionCon
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: c.logFormat, LogGroup: c.logGroup ?? `/aws/lambda/${v.functionName}` },
   };
+}
+
+/**
+ * An entry of ListFunctions / ListVersionsByFunction: "a subset of the FunctionConfiguration fields",
+ * without State and LastUpdateStatus (ListFunctions, Lambda API reference). With FunctionVersion=ALL
+ * and in ListVersionsByFunction, $LATEST carries its qualified ARN.
+ */
+export function renderListed(v: FunctionVersion, arns: Arns, qualified: boolean): FunctionConfigurationShape {
+  const { State: _state, LastUpdateStatus: _update, ...listed } = renderConfiguration(v, arns, qualified ? v.version : undefined);
+  return listed;
 }
 
 export function renderAlias(a: AliasRecord, arns: Arns): AliasConfigurationShape {

@@ -8,7 +8,7 @@ import type { FunctionRepository } from './repository.js';
 // Tag limits: the Lambda developer guide, "Using tags on Lambda functions" (50 tags, keys up to 128
 // characters, values up to 256, the aws: prefix reserved).
 export function checkTags(tags: Record<string, string>): Record<string, string> {
-  if (Object.keys(tags).length > 50) throw invalidParameter('Number of tags exceeds resource tag limit (50).');
+  if (Object.keys(tags).length > 50) throw invalidParameter('Number of tags exceeds resource tag limit.');
   for (const [key, value] of Object.entries(tags)) {
     if (key.length < 1 || key.length > 128) throw validationError(key, 'tags', 'Member must have length between 1 and 128');
     if (key.toLowerCase().startsWith('aws:')) throw invalidParameter(`Tag keys prefixed with 'aws:' are reserved: ${key}`);
@@ -28,7 +28,9 @@ export class TagService {
   private functionOf(resourceArn: string): string {
     const ref = parseFunctionRef(resourceArn, this.account, 'resource');
     if (!resourceArn.startsWith('arn:')) throw invalidParameter(`Invalid resource ARN: ${resourceArn}`);
-    if (ref.qualifier !== undefined) throw invalidParameter('Tags are not supported on function versions or aliases; tag the unqualified function ARN.');
+    if (ref.qualifier !== undefined) {
+      throw invalidParameter('Tags on function aliases and versions are not supported. Please specify a function ARN.');
+    }
     return this.functions.requireFunction(ref.name).name;
   }
 

@@ -1,7 +1,7 @@
 // Checks of function configuration input, with the error types and messages AWS uses. Constraint
 // checks that the service model declares (lengths, ranges, patterns, enums) answer
 // ValidationException; business rules answer InvalidParameterValueException.
-import { invalidParameter, validationError } from '../errors.js';
+import { invalidParameter, SENSITIVE, validationError } from '../errors.js';
 import type { Architecture, VersionConfig } from './model.js';
 
 /** Runtime ids of the service model's `Runtime` enum that AWS still accepts for create and update. */
@@ -81,8 +81,11 @@ export function checkRuntime(runtime: string): string {
         'We recommend you use a supported runtime while creating or updating functions.',
     );
   }
+  // AWS answers an unknown runtime with InvalidParameterValueException and this unquoted message,
+  // not with its validation layer's ValidationException (LocalStack's AWS-recorded snapshot
+  // TestLambdaFunction::test_create_lambda_exceptions, invalid_runtime_exc).
   if (!(ACCEPTED_RUNTIMES as readonly string[]).includes(runtime)) {
-    throw validationError(runtime, 'runtime', `Member must satisfy enum value set: [${ACCEPTED_RUNTIMES.join(', ')}]`);
+    throw invalidParameter(`Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${ACCEPTED_RUNTIMES.join(', ')}]`);
   }
   return runtime;
 }
@@ -103,11 +106,12 @@ function checkEnvironment(vars: Record<string, string>): Record<string, string> 
         `Reserved keys used in this request: ${reserved.join(', ')}`,
     );
   }
+  // EnvironmentVariables is a `sensitive` shape: AWS's message names the constraint, never the value.
   for (const [key, value] of Object.entries(vars)) {
     if (!ENV_KEY.test(key)) {
-      throw validationError(key, 'environment.variables', 'Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+');
+      throw validationError(SENSITIVE, 'environment.variables', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]');
     }
-    if (typeof value !== 'string') throw validationError(value, `environment.variables.${key}`, 'Member must be a string');
+    if (typeof value !== 'string') throw validationError(SENSITIVE, 'environment.variables', 'Map value must satisfy constraint: [Member must be a string]');
   }
   // "The total size of all environment variables doesn't exceed 4 KB" (Lambda quotas), measured by
   // AWS as the JSON of the map.
@@ -126,7 +130,7 @@ export function checkArchitectures(archs: string[]): Architecture[] {
     throw validationError(archs, 'architectures', 'Member must have length less than or equal to 1');
   }
   if (archs[0] !== 'x86_64' && archs[0] !== 'arm64') {
-    throw validationError(archs, 'architectures', 'Member must satisfy enum value set: [x86_64, arm64]');
+    throw validationError(archs, 'architectures', 'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]');
   }
   return [archs[0]];
 }

@@ -11,6 +11,7 @@ import { aliasRoutes } from './routes/aliases.js';
 import { codeRoutes } from './routes/code.js';
 import { concurrencyRoutes } from './routes/concurrency.js';
 import { functionRoutes } from './routes/functions.js';
+import { invokeRoutes } from './routes/invoke.js';
 import { policyRoutes } from './routes/policy.js';
 import { tagRoutes } from './routes/tags.js';
 import { unimplementedOperation } from './routes/unimplemented.js';
@@ -71,7 +72,7 @@ export async function buildApp(services: Services, logger: FastifyBaseLogger): P
     hideUntagged: false,
   });
 
-  for (const routes of [functionRoutes, versionRoutes, aliasRoutes, concurrencyRoutes, tagRoutes, policyRoutes, codeRoutes]) {
+  for (const routes of [functionRoutes, versionRoutes, aliasRoutes, concurrencyRoutes, tagRoutes, policyRoutes, codeRoutes, invokeRoutes]) {
     await app.register(routes, { services });
   }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -57,8 +57,9 @@ export const FunctionConfiguration = open(
     CodeSha256: Type.String(),
     Version: Type.String(),
     RevisionId: Type.String(),
-    State: Type.String(),
-    LastUpdateStatus: Type.String(),
+    // Absent from list entries, as AWS's ListFunctions / ListVersionsByFunction answer them.
+    State: Type.Optional(Type.String()),
+    LastUpdateStatus: Type.Optional(Type.String()),
     PackageType: Type.String(),
   },
   'FunctionConfiguration',

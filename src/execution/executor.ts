@@ -1,0 +1,57 @@
+// Where a runtime process lives, behind one interface (DESIGN.md "Executors"): the process
+// executor runs it as a child process; a docker executor or a test fake can take its place.
+import type { Readable } from 'node:stream';
+import type { EnvironmentSpec } from './types.js';
+
+export interface ExecutorStartOptions {
+  /** 32 hex digits; names the cgroup and the temp folder. */
+  readonly envId: string;
+  readonly spec: EnvironmentSpec;
+  /** host:port of this environment's Runtime API, as the runtime must reach it. */
+  readonly runtimeApiAddress: string;
+  readonly logStreamName: string;
+  /** The environment's private temp folder (TMPDIR); created and removed by the environment. */
+  readonly tmpDir: string;
+}
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The memory limit killed it (cgroup OOM kill, or RSS over the limit without cgroups). */
+  readonly oomKilled: boolean;
+}
+
+export interface ExecutorProcess {
+  readonly pid: number;
+  /** The runtime's output; the environment splits it into log lines. */
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Called once when the runtime process ends (at once if it already has). */
+  onExit(listener: (exit: ProcessExit) => void): void;
+  /** Kills the runtime and everything it started. Safe to call more than once. */
+  kill(): void;
+  /** High-water mark of the environment's memory, in MB. */
+  maxMemoryUsedMb(): number;
+  /** Kills what is left and releases what start() acquired; resolves when every process is gone. */
+  release(): Promise<void>;
+}
+
+export type RuntimeSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface Executor {
+  readonly name: string;
+  /** Whether this executor can run `runtime`; the engine fails an invoke fast when it cannot. */
+  support(runtime: string): RuntimeSupport;
+  start(options: ExecutorStartOptions): Promise<ExecutorProcess>;
+}
+
+/** start() failed before a runtime ran; errorType is what AWS reports for it. */
+export class ExecutorStartError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExecutorStartError';
+  }
+}

@@ -1,0 +1,61 @@
+// Invocation records and log lines, queued in memory and written to SQLite in one transaction per
+// batch, so the invoke path never waits on the database.
+import type { Db } from '../db.js';
+
+export interface InvocationRecord {
+  readonly requestId: string;
+  readonly functionName: string;
+  readonly version: string;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly billedMs: number;
+  readonly memoryMb: number;
+  readonly maxMemoryUsedMb: number;
+  readonly initDurationMs: number | undefined;
+  readonly outcome: string;
+}
+
+export interface LogEvent {
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly timestampMs: number;
+  readonly message: string;
+}
+
+export class RecordWriter {
+  private invocations: InvocationRecord[] = [];
+  private logs: LogEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly writeBatch: (invocations: InvocationRecord[], logs: LogEvent[]) => void;
+
+  constructor(db: Db, private readonly flushAfterMs = 50) {
+    const insertInvocation = db.prepare(
+      `INSERT OR REPLACE INTO invocations (request_id, function_name, version, started_at_ms, duration_ms, billed_ms,
+         memory_mb, max_memory_used_mb, init_duration_ms, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertLog = db.prepare('INSERT INTO log_events (log_group, log_stream, timestamp_ms, message) VALUES (?, ?, ?, ?)');
+    this.writeBatch = db.transaction((invocations: InvocationRecord[], logs: LogEvent[]) => {
+      for (const r of invocations) {
+        insertInvocation.run(r.requestId, r.functionName, r.version, r.startedAtMs, r.durationMs, r.billedMs,
+          r.memoryMb, Math.round(r.maxMemoryUsedMb), r.initDurationMs ?? null, r.outcome);
+      }
+      for (const l of logs) insertLog.run(l.logGroup, l.logStream, l.timestampMs, l.message);
+    });
+  }
+
+  add(invocation: InvocationRecord, logs: readonly LogEvent[]): void {
+    this.invocations.push(invocation);
+    for (const l of logs) this.logs.push(l);
+    this.timer ??= setTimeout(() => this.flush(), this.flushAfterMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.invocations.length === 0 && this.logs.length === 0) return;
+    const [invocations, logs] = [this.invocations, this.logs];
+    this.invocations = [];
+    this.logs = [];
+    this.writeBatch(invocations, logs);
+  }
+}
