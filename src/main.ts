@@ -12,6 +12,8 @@ import { createServices, type Services } from './services.js';
 export interface Server {
   readonly app: App;
   readonly services: Services;
+  /** The execution engine, read-only for diagnostics and tests (environments per pool: stats()). */
+  readonly engine: Pick<ExecutionEngine, 'stats'>;
   /** Base URL of the Lambda API, e.g. http://127.0.0.1:3001 */
   readonly url: string;
   close(): Promise<void>;
@@ -36,7 +38,7 @@ export async function startServer(config: Config): Promise<Server> {
     try {
       await engine.shutdown();
     } finally {
-      services.records.flush();
+      services.records.close();
       db.close();
     }
   };
@@ -54,6 +56,7 @@ export async function startServer(config: Config): Promise<Server> {
   return {
     app,
     services,
+    engine,
     url,
     close: () =>
       (closing ??= (async () => {

@@ -36,7 +36,11 @@ export function parseFunctionRef(raw: string, account: Account, field = 'functio
   }
   const [, region, accountId, name, qualifier] = m;
   if (name!.length > 64) throw validationError(name, field, 'Member must have length less than or equal to 64');
-  if ((region && region !== account.region) || (accountId && accountId !== account.accountId)) {
+  // AWS's words for another region's ARN (LocalStack's AWS-recorded snapshot test_function_arns).
+  if (region && region !== account.region) {
+    throw new AwsError('ResourceNotFoundException', `Functions from '${region}' are not reachable in this region ('${account.region}')`);
+  }
+  if (accountId && accountId !== account.accountId) {
     throw new AwsError('ResourceNotFoundException', `Function not found: ${raw}`);
   }
   return { name: name!, qualifier };

@@ -143,6 +143,10 @@ export class CodeStore {
       });
       await writeFile(`${tmp}.zip`, zip, { flag: 'wx' });
       await rename(`${tmp}.zip`, this.zipPath(stored.sha256Hex));
+      // Node resolves a `.js` file's module type from the nearest package.json up the tree. On AWS the
+      // nearest one above /var/task is none (CommonJS); here the data dir may sit inside a project
+      // whose package.json says "type": "module". This neutral one stops the walk at the store.
+      await writeFile(join(this.root, 'package.json'), '{}\n', { flag: 'wx' }).catch(() => undefined);
     } finally {
       await rm(tmp, { recursive: true, force: true });
       await rm(`${tmp}.zip`, { force: true });

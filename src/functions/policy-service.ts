@@ -45,7 +45,8 @@ export class PolicyService {
     if (ref.qualifier === LATEST) throw invalidParameter('We currently do not support adding policies for $LATEST.');
     return this.repo.transaction(() => {
       const fn = this.functions.requireFunction(ref.name);
-      this.requireQualifier(ref);
+      const missing = this.missingQualifier(ref);
+      if (missing) throw missing;
       checkRevision(input.RevisionId, this.revisionId(fn, ref), 'GetPolicy');
       const resource = this.arns.function(ref.name, ref.qualifier);
       if (fn.policyStatements.some((s) => s.Sid === sid && s.Resource === resource)) {
@@ -66,7 +67,7 @@ export class PolicyService {
     const resource = this.arns.function(ref.name, ref.qualifier);
     const statements = fn?.policyStatements.filter((s) => s.Resource === resource) ?? [];
     // AWS answers the same for a missing function, version or policy.
-    if (!fn || statements.length === 0) throw notFound('The resource you requested does not exist.');
+    if (!fn || this.missingQualifier(ref) || statements.length === 0) throw notFound('The resource you requested does not exist.');
     return {
       Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }),
       RevisionId: this.revisionId(fn, ref),
@@ -78,7 +79,8 @@ export class PolicyService {
       const resource = this.arns.function(ref.name, ref.qualifier);
       const fn = this.repo.getFunction(ref.name);
       if (!fn) throw notFound(`No policy found for: ${resource}`);
-      this.requireQualifier(ref);
+      const missing = this.missingQualifier(ref);
+      if (missing) throw missing;
       const statements = fn.policyStatements.filter((s) => s.Resource === resource);
       if (statements.length === 0) throw notFound('No policy is associated with the given resource.');
       checkRevision(revisionId, this.revisionId(fn, ref), 'GetPolicy');
@@ -107,16 +109,18 @@ export class PolicyService {
     }
   }
 
-  /** A qualified permission needs its version or alias, named in AWS's words when missing. */
-  private requireQualifier(ref: FunctionRef): void {
+  /**
+   * The error for a qualifier whose version or alias does not exist, in AWS's words (statements of
+   * a deleted version or alias stay stored but are never shown); undefined when it exists.
+   */
+  private missingQualifier(ref: FunctionRef): AwsError | undefined {
     const q = ref.qualifier;
-    if (q === undefined) return;
+    if (q === undefined) return undefined;
     const arn = this.arns.function(ref.name, q);
     if (q === LATEST || VERSION_NUMBER.test(q)) {
-      if (!this.repo.getVersion(ref.name, q)) throw notFound(`Function not found: ${arn}`);
-    } else if (!this.repo.getAlias(ref.name, q)) {
-      throw notFound(`Cannot find alias arn: ${arn}`);
+      return this.repo.getVersion(ref.name, q) ? undefined : notFound(`Function not found: ${arn}`);
     }
+    return this.repo.getAlias(ref.name, q) ? undefined : notFound(`Cannot find alias arn: ${arn}`);
   }
 
   private statement(ref: FunctionRef, sid: string, input: PermissionInput): PolicyStatement {

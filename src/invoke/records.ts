@@ -26,6 +26,7 @@ export class RecordWriter {
   private invocations: InvocationRecord[] = [];
   private logs: LogEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly writeBatch: (invocations: InvocationRecord[], logs: LogEvent[]) => void;
 
   constructor(db: Db, private readonly flushAfterMs = 50) {
@@ -44,9 +45,18 @@ export class RecordWriter {
   }
 
   add(invocation: InvocationRecord, logs: readonly LogEvent[]): void {
+    // After close() (server shutdown) the database is gone: invocations cut short by the shutdown
+    // itself are not recorded.
+    if (this.closed) return;
     this.invocations.push(invocation);
     for (const l of logs) this.logs.push(l);
     this.timer ??= setTimeout(() => this.flush(), this.flushAfterMs);
+  }
+
+  /** Writes what is queued; nothing is recorded afterwards. */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   flush(): void {

@@ -86,7 +86,8 @@ t.test('a valid package is stored and unpacked with its modes', async (t) => {
   const zipMtime = (await stat(store.zipPath(got.sha256Hex))).mtimeMs;
   t.same(await store.put(Buffer.from(zip)), got, 'put twice gives the same answer');
   t.equal((await stat(store.zipPath(got.sha256Hex))).mtimeMs, zipMtime, 'and does not rewrite');
-  t.same((await readdir(dirname(dir))).sort(), [got.sha256Hex, `${got.sha256Hex}.zip`]);
+  t.same((await readdir(dirname(dir))).sort(), [got.sha256Hex, `${got.sha256Hex}.zip`, 'package.json']);
+  t.equal(await readFile(join(dirname(dir), 'package.json'), 'utf8'), '{}\n', 'a neutral package.json: .js files load as CommonJS, as under /var/task');
 });
 
 t.test('a zip without unix attributes gets default modes', async (t) => {

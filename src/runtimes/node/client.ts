@@ -1,10 +1,10 @@
 /**
  * lambdalite's Node.js runtime client: loads `_HANDLER` from `LAMBDA_TASK_ROOT` and serves the
  * Lambda Runtime API 2018-06-01 loop (GET /invocation/next → POST /{id}/response | /{id}/error,
- * POST /init/error when the handler can't be loaded). Observable behaviour follows AWS's Node.js
- * runtime interface client (aws-lambda-nodejs-runtime-interface-client 3.x, used by nodejs20.x):
- * error types and bodies, the `trace` array, callback vs. promise completion, the
- * `beforeExit`-driven callbackWaitsForEmptyEventLoop, exit codes 129/128, and text log records.
+ * POST /init/error when the handler can't be loaded). What a user can observe follows AWS's
+ * Node.js runtime interface client (aws-lambda-nodejs-runtime-interface-client, 3.x line): error
+ * types and bodies (with `trace`), callback vs. promise completion, callbackWaitsForEmptyEventLoop
+ * driven by `beforeExit` (exact, not approximated), exit codes 129/128, and the log records.
  * Started as `node dist/runtimes/node/client.js` with the standard Lambda environment.
  */
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
@@ -18,19 +18,16 @@ type Callback = (err?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: Context, callback: Callback) => unknown;
 interface Context {
   callbackWaitsForEmptyEventLoop: boolean;
-  succeed(result?: unknown): void;
-  fail(err?: unknown): void;
-  done(err?: unknown, result?: unknown): void;
-  functionName?: string; functionVersion?: string; memoryLimitInMB?: string;
-  logGroupName?: string; logStreamName?: string; invokedFunctionArn?: string;
-  awsRequestId: string; clientContext: unknown; identity: unknown;
-  getRemainingTimeInMillis(): number;
+  succeed(result?: unknown): void; fail(err?: unknown): void; done(err?: unknown, result?: unknown): void;
+  functionName?: string; functionVersion?: string; memoryLimitInMB?: string; logGroupName?: string;
+  logStreamName?: string; invokedFunctionArn?: string; awsRequestId: string; clientContext: unknown;
+  identity: unknown; getRemainingTimeInMillis(): number;
 }
 interface ErrorBody { errorType: string; errorMessage: string; trace?: string[] }
 interface Reply { status: number; headers: IncomingHttpHeaders; body: string }
 
 const env = process.env;
-const api = (env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001');
+const api = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
 const apiHost = api.slice(0, api.lastIndexOf(':')).replace(/^\[|\]$/g, '');
 const apiPort = Number(api.slice(api.lastIndexOf(':') + 1));
 const BASE = '/2018-06-01/runtime';
@@ -237,13 +234,11 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
     answered = true;
     beforeExit = undefined;
     let body = 'null';
-    if (!failed) {
-      try {
-        body = JSON.stringify(value === undefined ? null : value) ?? 'null';
-      } catch {
-        failed = true; // nodejs20.x reports this as a plain Error with this message
-        value = new Error('Unable to stringify response body');
-      }
+    try {
+      if (!failed) body = JSON.stringify(value === undefined ? null : value) ?? 'null';
+    } catch {
+      failed = true; // the 3.x client reports a plain Error with this message
+      value = new Error('Unable to stringify response body');
     }
     if (failed) console.error('Invoke Error', formatted(value));
     const sent = failed ? postError(`${path}/error`, value) : post(`${path}/response`, body);
