@@ -32,7 +32,7 @@ export async function startServer(config: Config): Promise<Server> {
     logger: logger.child({ component: 'execution' }),
   });
   let url = '';
-  const services = createServices({ ...config, dataDir }, db, () => config.publicUrl ?? url, engine);
+  const services = createServices({ ...config, dataDir }, db, () => config.publicUrl ?? url, engine, logger);
   const app = await buildApp(services, logger);
   const closeState = async () => {
     try {

@@ -4,7 +4,7 @@ import { AliasService } from './functions/alias-service.js';
 import { Arns } from './functions/arn.js';
 import { CodeStore } from './functions/code-store.js';
 import { ConcurrencyService } from './functions/concurrency-service.js';
-import { FunctionService, type RetireHook } from './functions/function-service.js';
+import { FunctionService, type FunctionHooks } from './functions/function-service.js';
 import { PolicyService } from './functions/policy-service.js';
 import { FunctionRepository } from './functions/repository.js';
 import { TagService } from './functions/tags.js';
@@ -30,13 +30,22 @@ export interface ExecutionHooks extends InvocationEngine {
   retire(functionName: string, version?: string): Promise<void>;
 }
 
-export function createServices(config: Config, db: Db, baseUrl: () => string, engine: ExecutionHooks): Services {
+export interface Logger {
+  warn(obj: object, msg: string): void;
+}
+
+export function createServices(config: Config, db: Db, baseUrl: () => string, engine: ExecutionHooks, logger: Logger): Services {
   const account = { region: config.region, accountId: config.accountId };
   const arns = new Arns(account);
   const repo = new FunctionRepository(db);
   const code = new CodeStore({ dataDir: config.dataDir });
-  const retire: RetireHook = (name, version) => void engine.retire(name, version);
-  const functions = new FunctionService(repo, code, arns, (sha) => `${baseUrl()}/lambdalite/code/${sha}.zip`, retire);
+  const hooks: FunctionHooks = {
+    retire: (name, version) => void engine.retire(name, version),
+    runtimeSupport: (runtime) => engine.support(runtime),
+    runtimeUnsupported: (functionName, reason) =>
+      logger.warn({ functionName, reason }, 'this machine cannot run the function\'s runtime: invokes will fail with InvalidRuntimeException'),
+  };
+  const functions = new FunctionService(repo, code, arns, (sha) => `${baseUrl()}/lambdalite/code/${sha}.zip`, hooks);
   const concurrency = new ConcurrencyService(repo, functions, config.accountConcurrency);
   const leases = new ConcurrencyLeases(() => concurrency.unreserved());
   const records = new RecordWriter(db);

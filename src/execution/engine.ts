@@ -2,7 +2,7 @@
 // version's pool, runs the invocation, gives the environment back. Concurrency limits and 429s
 // are the invoke service's (it holds leases around invoke()); this engine scales out freely.
 import type { ExecutionLogger } from './environment.js';
-import type { Executor } from './executor.js';
+import type { Executor, RuntimeSupport } from './executor.js';
 import { VersionPool, type PoolStats } from './version-pool.js';
 import type { EnvironmentSpec, InvocationRequest, InvocationResult } from './types.js';
 
@@ -48,6 +48,11 @@ export class ExecutionEngine {
     } finally {
       pool.release(lease.env);
     }
+  }
+
+  /** Whether this engine's executor can run the runtime (checked at create and before invoke). */
+  support(runtime: string): RuntimeSupport {
+    return this.options.executor.support(runtime);
   }
 
   /** Stops the environments of a function (one version, or all): idle ones now, busy ones when done. */

@@ -36,7 +36,8 @@ export interface ExecutorProcess {
   release(): Promise<void>;
 }
 
-export type RuntimeSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+import type { RuntimeSupport } from '../runtimes/table.js';
+export type { RuntimeSupport };
 
 export interface Executor {
   readonly name: string;

@@ -38,8 +38,14 @@ export interface UpdateCodeInput extends CodeInput {
 // (the service model's MaxItems documentation; the same for ListVersionsByFunction).
 const MAX_PAGE = 50;
 
-/** Called when a version's environments must go (its code or configuration changed, or it is gone). */
-export type RetireHook = (functionName: string, version?: string) => void;
+/** What the function service tells the execution side about. */
+export interface FunctionHooks {
+  /** A version's environments must go: its code or configuration changed, or it is gone. */
+  retire(functionName: string, version?: string): void;
+  /** A function was created or updated with a runtime this machine cannot run (said, not refused). */
+  runtimeUnsupported(functionName: string, reason: string): void;
+  runtimeSupport(runtime: string): { ok: true } | { ok: false; reason: string };
+}
 
 /** `api` names the read that returns the current RevisionId, as AWS's message does (GetPolicy for policies). */
 export function checkRevision(expected: string | undefined, actual: string, api = 'GetFunction/GetAlias'): void {
@@ -57,8 +63,18 @@ export class FunctionService {
     private readonly code: CodeStore,
     private readonly arns: Arns,
     private readonly codeUrl: (sha256Hex: string) => string,
-    private readonly retire: RetireHook = () => {},
+    private readonly hooks: FunctionHooks,
   ) {}
+
+  private retire(functionName: string, version?: string): void {
+    this.hooks.retire(functionName, version);
+  }
+
+  /** AWS accepts any runtime of its list; lambdalite says when this machine cannot run it. */
+  private noteRuntime(v: FunctionVersion): void {
+    const support = this.hooks.runtimeSupport(v.config.runtime ?? '');
+    if (!support.ok) this.hooks.runtimeUnsupported(v.functionName, support.reason);
+  }
 
   async create(input: CreateInput): Promise<FunctionConfigurationShape> {
     const name = input.FunctionName;
@@ -106,6 +122,7 @@ export class FunctionService {
       this.repo.insertFunction(fn);
       this.repo.putVersion(latest);
     });
+    this.noteRuntime(latest);
     const result = input.Publish ? this.publish(name, {}) : latest;
     return renderConfiguration(result, this.arns);
   }
@@ -213,6 +230,7 @@ export class FunctionService {
       };
       this.repo.putVersion(next);
       this.retire(name, LATEST);
+      if (input.Runtime !== undefined) this.noteRuntime(next);
       return renderConfiguration(next, this.arns);
     });
   }

@@ -8,7 +8,7 @@ import type { FunctionService } from '../functions/function-service.js';
 import type { FunctionVersion } from '../functions/model.js';
 import type { EnvironmentSpec, InvocationRequest, InvocationResult } from '../execution/types.js';
 import { billedDurationMs, endLine, logTail, reportLine, startLine } from '../metering/report.js';
-import { runtimeSupport } from '../runtimes/table.js';
+import type { RuntimeSupport } from '../execution/executor.js';
 import type { ConcurrencyLeases } from './concurrency-leases.js';
 import type { RecordWriter } from './records.js';
 import { pickVersion } from './weighted-routing.js';
@@ -16,6 +16,7 @@ import { pickVersion } from './weighted-routing.js';
 /** What the invoke path needs of the execution layer. */
 export interface InvocationEngine {
   invoke(spec: EnvironmentSpec, req: InvocationRequest): Promise<InvocationResult>;
+  support(runtime: string): RuntimeSupport;
 }
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
@@ -64,7 +65,7 @@ export class InvokeService {
       throw new AwsError('UnsupportedOperationException', 'lambdalite does not run Event (asynchronous) invocations yet; use RequestResponse.');
     }
     const runtime = version.config.runtime ?? '';
-    const support = runtimeSupport(runtime);
+    const support = this.engine.support(runtime);
     if (!support.ok) throw new AwsError('InvalidRuntimeException', support.reason);
 
     const fn = this.functions.requireFunction(input.ref.name);
