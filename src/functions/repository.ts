@@ -1,4 +1,5 @@
 // SQL for functions, versions and aliases, and nothing else: rules live in the services.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db.js';
 import type { AliasRecord, FunctionRecord, FunctionVersion, PolicyStatement, VersionConfig } from './model.js';
 import { LATEST } from './model.js';
@@ -64,20 +65,31 @@ const toAlias = (r: AliasRow): AliasRecord => ({
 const versionNumber = (version: string): number => (version === LATEST ? 0 : Number(version));
 
 export class FunctionRepository {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
+
+  /** Prepared once per SQL text: preparing is most of a point query's cost. */
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   getFunction(name: string): FunctionRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM functions WHERE name = ?').get(name) as FunctionRow | undefined;
+    const row = this.sql('SELECT * FROM functions WHERE name = ?').get(name) as FunctionRow | undefined;
     return row && toFunction(row);
   }
 
   insertFunction(fn: FunctionRecord): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO functions (name, created_at, next_version, tags, reserved_concurrency, policy, policy_revision_id)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -86,8 +98,7 @@ export class FunctionRepository {
   }
 
   updateFunction(fn: FunctionRecord): void {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE functions SET next_version = ?, tags = ?, reserved_concurrency = ?, policy = ?, policy_revision_id = ?
          WHERE name = ?`,
       )
@@ -96,13 +107,12 @@ export class FunctionRepository {
   }
 
   deleteFunction(name: string): void {
-    this.db.prepare('DELETE FROM functions WHERE name = ?').run(name);
+    this.sql('DELETE FROM functions WHERE name = ?').run(name);
   }
 
   /** Functions after `afterName` in name order, with their `$LATEST`. */
   listLatest(afterName: string, limit: number): FunctionVersion[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT * FROM function_versions WHERE version = '$LATEST' AND function_name > ?
          ORDER BY function_name LIMIT ?`,
       )
@@ -112,8 +122,7 @@ export class FunctionRepository {
 
   /** Every version of every function after the key (name, version number), in that order. */
   listAllVersions(afterName: string, afterNumber: number, limit: number): FunctionVersion[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT * FROM function_versions WHERE (function_name, version_number) > (?, ?)
          ORDER BY function_name, version_number LIMIT ?`,
       )
@@ -122,8 +131,7 @@ export class FunctionRepository {
   }
 
   listVersions(name: string, afterNumber: number, limit: number): FunctionVersion[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT * FROM function_versions WHERE function_name = ? AND version_number > ?
          ORDER BY version_number LIMIT ?`,
       )
@@ -132,16 +140,14 @@ export class FunctionRepository {
   }
 
   getVersion(name: string, version: string): FunctionVersion | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM function_versions WHERE function_name = ? AND version = ?')
+    const row = this.sql('SELECT * FROM function_versions WHERE function_name = ? AND version = ?')
       .get(name, version) as VersionRow | undefined;
     return row && toVersion(row);
   }
 
   /** The highest published version, if any. */
   lastPublished(name: string): FunctionVersion | undefined {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT * FROM function_versions WHERE function_name = ? AND version_number > 0
          ORDER BY version_number DESC LIMIT 1`,
       )
@@ -151,8 +157,7 @@ export class FunctionRepository {
 
   /** Inserts a version, or replaces `$LATEST` (published versions are only ever inserted). */
   putVersion(v: FunctionVersion): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO function_versions
            (function_name, version, version_number, config, code_sha256, code_size, last_modified, revision_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -166,24 +171,22 @@ export class FunctionRepository {
   }
 
   deleteVersion(name: string, version: string): void {
-    this.db.prepare('DELETE FROM function_versions WHERE function_name = ? AND version = ?').run(name, version);
+    this.sql('DELETE FROM function_versions WHERE function_name = ? AND version = ?').run(name, version);
   }
 
   /** Whether any stored version still uses this code digest (so its files must stay). */
   codeInUse(sha256Hex: string): boolean {
-    return this.db.prepare('SELECT 1 FROM function_versions WHERE code_sha256 = ? LIMIT 1').get(sha256Hex) !== undefined;
+    return this.sql('SELECT 1 FROM function_versions WHERE code_sha256 = ? LIMIT 1').get(sha256Hex) !== undefined;
   }
 
   getAlias(functionName: string, name: string): AliasRecord | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM aliases WHERE function_name = ? AND name = ?')
+    const row = this.sql('SELECT * FROM aliases WHERE function_name = ? AND name = ?')
       .get(functionName, name) as AliasRow | undefined;
     return row && toAlias(row);
   }
 
   listAliases(functionName: string, version: string | undefined, afterName: string, limit: number): AliasRecord[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT * FROM aliases WHERE function_name = ? AND name > ?
            AND (? IS NULL OR function_version = ? OR json_extract(routing, '$."' || ? || '"') IS NOT NULL)
          ORDER BY name LIMIT ?`,
@@ -198,8 +201,7 @@ export class FunctionRepository {
   }
 
   putAlias(a: AliasRecord): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO aliases (function_name, name, function_version, description, routing, revision_id)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (function_name, name) DO UPDATE SET function_version = excluded.function_version,
@@ -210,20 +212,18 @@ export class FunctionRepository {
   }
 
   deleteAlias(functionName: string, name: string): void {
-    this.db.prepare('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(functionName, name);
+    this.sql('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(functionName, name);
   }
 
   /** Sum of reserved concurrency over all functions except `exceptName`. */
   totalReserved(exceptName: string): number {
-    return (this.db
-      .prepare('SELECT COALESCE(SUM(reserved_concurrency), 0) FROM functions WHERE name != ?')
+    return (this.sql('SELECT COALESCE(SUM(reserved_concurrency), 0) FROM functions WHERE name != ?')
       .pluck()
       .get(exceptName) as number);
   }
 
   accountUsage(): { totalCodeSize: number; functionCount: number } {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT (SELECT COUNT(*) FROM functions) AS functionCount,
                 (SELECT COALESCE(SUM(code_size), 0) FROM function_versions) AS totalCodeSize`,
       )
