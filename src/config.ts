@@ -1,5 +1,6 @@
 // Every setting lambdalite reads: its flag, its environment variable, its default and its check.
 // Nothing else in the codebase reads process.env or argv for settings (STYLE.md habit 7).
+import { SANDBOX_MODES, type SandboxMode } from './execution/sandbox.js';
 
 export interface Config {
   readonly host: string;
@@ -11,6 +12,13 @@ export interface Config {
   readonly accountConcurrency: number;
   readonly publicUrl: string | undefined;
   readonly keepAliveMs: number;
+  readonly sandbox: SandboxMode;
+  readonly asyncRetryDelayMs: number;
+  readonly asyncWorkers: number;
+  readonly asyncFunctionConcurrency: number;
+  readonly sqsEndpoint: string | undefined;
+  readonly snsEndpoint: string | undefined;
+  readonly eventbridgeEndpoint: string | undefined;
 }
 
 interface Setting<K extends keyof Config> {
@@ -91,6 +99,45 @@ export const SETTINGS = [
     key: 'keepAliveMs', flag: 'keep-alive-ms', env: 'LAMBDALITE_KEEP_ALIVE_MS', defaultValue: 600000,
     description: 'how long an idle warm environment is kept before it is stopped',
     parse: integer(1000, 86400000),
+  }),
+  setting({
+    key: 'sandbox', flag: 'sandbox', env: 'LAMBDALITE_SANDBOX', defaultValue: 'none',
+    description: 'isolate runtimes: none, or bwrap (bubblewrap: code read-only at /var/task, private /tmp, rest of the host hidden)',
+    parse: (raw) => {
+      const mode = SANDBOX_MODES.find((m) => m === raw);
+      if (!mode) throw new ConfigError(`expected one of ${SANDBOX_MODES.join(', ')}, got '${raw}'`);
+      return mode;
+    },
+  }),
+  setting({
+    key: 'asyncRetryDelayMs', flag: 'async-retry-delay-ms', env: 'LAMBDALITE_ASYNC_RETRY_DELAY_MS', defaultValue: 60000,
+    description: 'wait before the first retry of a failed async event (AWS: 1 minute); the second waits twice as long',
+    parse: integer(0, 3600000),
+  }),
+  setting({
+    key: 'asyncWorkers', flag: 'async-workers', env: 'LAMBDALITE_ASYNC_WORKERS', defaultValue: 64,
+    description: 'async events run at once, over all functions',
+    parse: integer(1, 10000),
+  }),
+  setting({
+    key: 'asyncFunctionConcurrency', flag: 'async-function-concurrency', env: 'LAMBDALITE_ASYNC_FUNCTION_CONCURRENCY',
+    defaultValue: 16, description: 'async events of one function run at once, so a slow function cannot hold every worker',
+    parse: integer(1, 10000),
+  }),
+  setting({
+    key: 'sqsEndpoint', flag: 'sqs-endpoint', env: 'LAMBDALITE_SQS_ENDPOINT', defaultValue: undefined,
+    description: 'SQS-compatible endpoint that SQS destinations and dead-letter queues are sent to',
+    parse: matching(/^https?:\/\/\S+$/, 'a URL such as http://elasticmq:9324'),
+  }),
+  setting({
+    key: 'snsEndpoint', flag: 'sns-endpoint', env: 'LAMBDALITE_SNS_ENDPOINT', defaultValue: undefined,
+    description: 'SNS-compatible endpoint that SNS destinations and dead-letter topics are published to',
+    parse: matching(/^https?:\/\/\S+$/, 'a URL such as http://sns:9911'),
+  }),
+  setting({
+    key: 'eventbridgeEndpoint', flag: 'eventbridge-endpoint', env: 'LAMBDALITE_EVENTBRIDGE_ENDPOINT', defaultValue: undefined,
+    description: 'EventBridge-compatible endpoint that event bus destinations are put to',
+    parse: matching(/^https?:\/\/\S+$/, 'a URL such as http://eventbridge:4010'),
   }),
 ] as const;
 

@@ -23,8 +23,9 @@ export async function startServer(config: Config): Promise<Server> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.logLevel, base: undefined });
+  // Before the database opens: the executor refuses to start when an asked-for sandbox cannot run.
+  const executor = new ProcessExecutor({ sandbox: config.sandbox });
   const db = openDatabase(join(dataDir, 'lambdalite.db'));
-  const executor = new ProcessExecutor();
   const engine = new ExecutionEngine({
     executor,
     tmpRoot: join(dataDir, 'tmp'),
@@ -51,7 +52,7 @@ export async function startServer(config: Config): Promise<Server> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir, memoryLimits: executor.memoryMode }, 'lambdalite is listening');
+  logger.info({ url, dataDir, memoryLimits: executor.memoryMode, sandbox: executor.sandbox }, 'lambdalite is listening');
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -60,8 +61,12 @@ export async function startServer(config: Config): Promise<Server> {
     url,
     close: () =>
       (closing ??= (async () => {
+        // From here new requests get 503. Running invocations end now (their environments are
+        // stopped) rather than holding the close for up to their timeout, and a keep-alive
+        // connection closes once its last response is out, not after Fastify's 72 s keepAliveTimeout.
+        app.server.keepAliveTimeout = 1;
         try {
-          await app.close();
+          await Promise.all([app.close(), engine.shutdown()]);
         } finally {
           await closeState();
         }

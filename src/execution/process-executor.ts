@@ -1,10 +1,12 @@
 // The default executor: the runtime as a child process of the server, in its own process group
 // (a timeout kills everything it started), with only the Lambda environment variables, its code
-// folder as cwd and its memory capped (see memory-control.ts).
+// folder as cwd and its memory capped (see memory-control.ts); optionally inside bubblewrap
+// (see sandbox.ts), inside the cgroup so the cap covers the whole sandbox.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { access, constants, stat } from 'node:fs/promises';
-import { launchRecipe, runtimeSupport, RUNTIMES } from '../runtimes/table.js';
+import { join } from 'node:path';
+import { launchRecipe, PACKAGE_ROOT, runtimeSupport, RUNTIMES, type LaunchRecipe } from '../runtimes/table.js';
 import {
   ExecutorStartError,
   type Executor,
@@ -15,6 +17,19 @@ import {
 } from './executor.js';
 import { lambdaEnvironment } from './launch-env.js';
 import { detectMemoryControl, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
+import {
+  bwrapArgs,
+  bwrapAvailable,
+  bwrapExit,
+  hostSystem,
+  lambdaLayout,
+  runtimePidInside,
+  sandboxPath,
+  SANDBOX_TMP,
+  TASK_ROOT,
+  type HostEntry,
+  type SandboxMode,
+} from './sandbox.js';
 
 /** Joins the cgroup before exec, so not one allocation or child escapes the cap. */
 const JOIN_CGROUP = 'echo $$ > "$0" && exec "$@"';
@@ -22,6 +37,17 @@ const JOIN_CGROUP = 'echo $$ > "$0" && exec "$@"';
 export interface ProcessExecutorOptions {
   /** Defaults to what detectMemoryControl() finds on this machine. */
   readonly memory?: MemoryControl;
+  /** 'bwrap' runs each runtime in bubblewrap; the constructor throws if bwrap cannot run here. */
+  readonly sandbox?: SandboxMode;
+}
+
+/** What to spawn, with which Lambda paths, once the recipe is placed in (or out of) a sandbox. */
+interface Placement {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly codeDir: string;
+  readonly tmpDir: string;
+  readonly runtimeDir: string;
 }
 
 /** The runtime's entry point must exist and be executable: AWS's Runtime.InvalidEntrypoint. */
@@ -46,9 +72,20 @@ async function checkEntrypoint(command: string, codeDir: string): Promise<void> 
 export class ProcessExecutor implements Executor {
   readonly name = 'process';
   readonly memory: MemoryControl;
+  readonly sandbox: SandboxMode;
+  private readonly bwrapPath: string | undefined;
+  /** The host's system layer per interpreter, looked up once. */
+  private readonly systems = new Map<string, readonly HostEntry[]>();
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.memory = options.memory ?? detectMemoryControl();
+    this.sandbox = options.sandbox ?? 'none';
+    if (this.sandbox === 'bwrap') {
+      // An explicit request for isolation: refuse to run without it rather than run unisolated.
+      const bwrap = bwrapAvailable();
+      if (!bwrap.ok) throw new Error(`sandbox 'bwrap' was asked for, but bubblewrap cannot be used: ${bwrap.reason}`);
+      this.bwrapPath = bwrap.path;
+    }
   }
 
   get memoryMode(): MemoryMode {
@@ -67,19 +104,21 @@ export class ProcessExecutor implements Executor {
       throw new ExecutorStartError('InvalidRuntimeException', support.ok ? `unknown runtime '${spec.runtime}'` : support.reason);
     }
     await checkEntrypoint(recipe.command, spec.codeDir);
+    const cage = this.memory.create(o.envId, spec.memoryMb);
+    const runtimeArgs = cage.procsFile ? recipe.args : [...recipe.memoryCapArgs(spec.memoryMb), ...recipe.args];
+    const placed = this.place(recipe, runtimeArgs, spec.codeDir, o.tmpDir);
     const env = lambdaEnvironment({
-      spec,
+      spec: { ...spec, codeDir: placed.codeDir },
       runtimeApiAddress: o.runtimeApiAddress,
       logStreamName: o.logStreamName,
-      tmpDir: o.tmpDir,
-      runtimeDir: recipe.runtimeDir,
+      tmpDir: placed.tmpDir,
+      runtimeDir: placed.runtimeDir,
       executionEnv: RUNTIMES[spec.runtime]?.executionEnv,
       hostPath: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
     });
-    const cage = this.memory.create(o.envId, spec.memoryMb);
     const [command, args] = cage.procsFile
-      ? ['/bin/sh', ['-c', JOIN_CGROUP, cage.procsFile, recipe.command, ...recipe.args]]
-      : [recipe.command, [...recipe.memoryCapArgs(spec.memoryMb), ...recipe.args]];
+      ? ['/bin/sh', ['-c', JOIN_CGROUP, cage.procsFile, placed.command, ...placed.args]]
+      : [placed.command, placed.args];
     const child = spawn(command, args, { cwd: spec.codeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([err]) => Promise.reject(err))]);
@@ -87,7 +126,32 @@ export class ProcessExecutor implements Executor {
       await cage.remove();
       throw new ExecutorStartError('Runtime.InvalidEntrypoint', `fork/exec ${recipe.command}: ${(err as Error).message}`);
     }
-    return new ChildHandle(child.pid!, child, cage);
+    const sandboxed = this.bwrapPath !== undefined;
+    // The rss watcher samples one process: below bwrap's, the runtime's own (a cgroup needs no pid).
+    const watchPid = sandboxed && !cage.procsFile ? runtimePidInside(child.pid!) : child.pid!;
+    return new ChildHandle(child.pid!, child, cage, watchPid, sandboxed);
+  }
+
+  /** The recipe as spawned: directly, or as `bwrap <args> -- command args` with sandbox paths. */
+  private place(recipe: LaunchRecipe, args: readonly string[], codeDir: string, tmpDir: string): Placement {
+    if (!this.bwrapPath) return { command: recipe.command, args, codeDir, tmpDir, runtimeDir: recipe.runtimeDir };
+    let system = this.systems.get(recipe.command);
+    if (!system) this.systems.set(recipe.command, (system = hostSystem([recipe.command])));
+    const layout = lambdaLayout({
+      codeDir,
+      tmpDir,
+      runtimeDir: recipe.runtimeDir === codeDir ? undefined : recipe.runtimeDir,
+      moduleScope: join(PACKAGE_ROOT, 'package.json'),
+      system,
+    });
+    const inside = (p: string): string => sandboxPath(layout, p);
+    return {
+      command: this.bwrapPath,
+      args: [...bwrapArgs(layout), inside(recipe.command), ...args.map(inside)],
+      codeDir: TASK_ROOT,
+      tmpDir: SANDBOX_TMP,
+      runtimeDir: inside(recipe.runtimeDir),
+    };
   }
 }
 
@@ -102,14 +166,22 @@ class ChildHandle implements ExecutorProcess {
     readonly pid: number,
     child: ReturnType<typeof spawn>,
     private readonly cage: MemoryCage,
+    watchPid: number | Promise<number | undefined>,
+    sandboxed: boolean,
   ) {
     this.stdout = child.stdout!;
     this.stderr = child.stderr!;
-    child.once('exit', (code, signal) => {
+    child.once('exit', (rawCode, rawSignal) => {
+      const { code, signal } = sandboxed ? bwrapExit(rawCode, rawSignal) : { code: rawCode, signal: rawSignal };
       this.exit = { code, signal, oomKilled: signal === 'SIGKILL' && cage.oomKilled() };
       for (const listener of this.listeners.splice(0)) listener(this.exit);
     });
-    cage.watch(pid, () => this.kill());
+    if (typeof watchPid === 'number') cage.watch(watchPid, () => this.kill());
+    else {
+      void watchPid.then((watched) => {
+        if (watched !== undefined && !this.exit) cage.watch(watched, () => this.kill());
+      });
+    }
   }
 
   onExit(listener: (exit: ProcessExit) => void): void {
