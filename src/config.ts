@@ -19,6 +19,8 @@ export interface Config {
   readonly sqsEndpoint: string | undefined;
   readonly snsEndpoint: string | undefined;
   readonly eventbridgeEndpoint: string | undefined;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
 }
 
 interface Setting<K extends keyof Config> {
@@ -139,6 +141,16 @@ export const SETTINGS = [
     description: 'EventBridge-compatible endpoint that event bus destinations are put to',
     parse: matching(/^https?:\/\/\S+$/, 'a URL such as http://eventbridge:4010'),
   }),
+  setting({
+    key: 'accessKeyId', flag: 'access-key-id', env: 'LAMBDALITE_ACCESS_KEY_ID', defaultValue: 'test',
+    description: 'access key id that SigV4-signed requests to AWS_IAM function URLs must be made with',
+    parse: matching(/^[\w+=,.@-]{1,128}$/, 'an access key id such as AKIAIOSFODNN7EXAMPLE'),
+  }),
+  setting({
+    key: 'secretAccessKey', flag: 'secret-access-key', env: 'LAMBDALITE_SECRET_ACCESS_KEY', defaultValue: 'test',
+    description: 'secret access key that SigV4-signed requests to AWS_IAM function URLs must be made with',
+    parse: matching(/^\S{1,128}$/, 'a secret access key without spaces'),
+  }),
 ] as const;
 
 export const DEFAULTS: Config = Object.fromEntries(SETTINGS.map((s) => [s.key, s.defaultValue])) as unknown as Config;
@@ -176,9 +188,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 }
 
 export function helpText(): string {
+  const width = Math.max(...SETTINGS.map((s) => s.flag.length)) + 14;
   const rows = SETTINGS.map((s) => {
     const def = s.defaultValue === undefined ? '' : ` (default: ${s.defaultValue})`;
-    return `  --${s.flag} <value>`.padEnd(30) + `${s.description}${def}\n${''.padEnd(30)}env ${s.env}`;
+    return `  --${s.flag} <value>`.padEnd(width) + `${s.description}${def}\n${''.padEnd(width)}env ${s.env}`;
   });
   return [
     'Usage: lambdalite [serve] [options]',
@@ -186,6 +199,6 @@ export function helpText(): string {
     '',
     'Options:',
     ...rows,
-    '  --help'.padEnd(30) + 'show this help',
+    '  --help'.padEnd(width) + 'show this help',
   ].join('\n');
 }

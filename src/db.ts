@@ -6,6 +6,22 @@ import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
 
+/**
+ * A repository's `sql(text)`: each statement is prepared once, on first use. Preparing is most of a
+ * point query's cost, and these run on every invoke.
+ */
+export function statementCache(db: Db): (text: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (text) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+}
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 export function openDatabase(file: string): Db {

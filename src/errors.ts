@@ -16,6 +16,7 @@ export const ERROR_KINDS = {
   ValidationException: { status: 400, messageKey: 'message' },
   ResourceNotFoundException: { status: 404, messageKey: 'Message' },
   ResourceConflictException: { status: 409, messageKey: 'message' },
+  ProvisionedConcurrencyConfigNotFoundException: { status: 404, messageKey: 'message' },
   ResourceInUseException: { status: 400, messageKey: 'Message' },
   PreconditionFailedException: { status: 412, messageKey: 'message' },
   PolicyLengthExceededException: { status: 400, messageKey: 'message' },

@@ -31,3 +31,18 @@ t.test('help lists every option with its default and variable', async (t) => {
     t.match(help, s);
   }
 });
+
+t.test('async queue settings: defaults, flags, variables and checks', async (t) => {
+  const d = loadConfig([], {});
+  t.match(d, { asyncRetryDelayMs: 60000, asyncWorkers: 64, asyncFunctionConcurrency: 16 });
+  t.equal(d.sqsEndpoint, undefined, 'no destination endpoints unless configured');
+  t.equal(loadConfig(['--async-retry-delay-ms', '200'], {}).asyncRetryDelayMs, 200);
+  t.equal(loadConfig([], { LAMBDALITE_ASYNC_RETRY_DELAY_MS: '1000' }).asyncRetryDelayMs, 1000);
+  const endpoints = loadConfig(['--sqs-endpoint', 'http://elasticmq:9324'], {
+    LAMBDALITE_SNS_ENDPOINT: 'http://sns:9911', LAMBDALITE_EVENTBRIDGE_ENDPOINT: 'https://events.local',
+  });
+  t.match(endpoints, { sqsEndpoint: 'http://elasticmq:9324', snsEndpoint: 'http://sns:9911', eventbridgeEndpoint: 'https://events.local' });
+  t.throws(() => loadConfig(['--async-retry-delay-ms', 'soon'], {}), { message: /--async-retry-delay-ms \/ LAMBDALITE_ASYNC_RETRY_DELAY_MS: expected a whole number/ });
+  t.throws(() => loadConfig(['--async-workers', '0'], {}), { message: /--async-workers \/ LAMBDALITE_ASYNC_WORKERS: expected a number from 1/ });
+  t.throws(() => loadConfig(['--sqs-endpoint', 'elasticmq:9324'], {}), { message: /--sqs-endpoint \/ LAMBDALITE_SQS_ENDPOINT: expected a URL/ });
+});

@@ -50,6 +50,23 @@ export class ExecutionEngine {
     }
   }
 
+  /**
+   * Keeps `count` environments of this version started ahead of time and warm (provisioned
+   * concurrency; 0 stops them). Resolves when they are all ready: undefined, or why one could not start.
+   */
+  async provision(spec: EnvironmentSpec, count: number): Promise<string | undefined> {
+    if (this.closed) return 'the execution engine is shut down';
+    const support = this.options.executor.support(spec.runtime);
+    if (!support.ok) return support.reason;
+    if (count === 0 && !this.pools.has(poolKey(spec.functionName, spec.version))) return undefined;
+    return this.poolFor(spec).provision(count);
+  }
+
+  /** Provisioned environments of one version that are ready or busy. */
+  provisionedCount(functionName: string, version: string): number {
+    return this.pools.get(poolKey(functionName, version))?.pool.provisionedCount() ?? 0;
+  }
+
   /** Whether this engine's executor can run the runtime (checked at create and before invoke). */
   support(runtime: string): RuntimeSupport {
     return this.options.executor.support(runtime);

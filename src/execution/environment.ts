@@ -8,7 +8,16 @@ import { startRuntimeApiServer, type RuntimeApiServer } from '../runtime-api/ser
 import type { RuntimeApiListener, RuntimeErrorReport } from '../runtime-api/session.js';
 import { EnvironmentStateMachine, type EnvironmentState } from './environment-state.js';
 import { ExecutorStartError, type Executor, type ExecutorProcess, type ProcessExit } from './executor.js';
-import { exited, reported, responseTooLarge, startFailed, timedOut, type Failure } from './failures.js';
+import {
+  exited,
+  failureLogLines,
+  reported,
+  responseTooLarge,
+  startFailed,
+  timedOut,
+  timedOutLogLine,
+  type Failure,
+} from './failures.js';
 import { LogCapture, type LogLine } from './log-capture.js';
 import { logStreamName } from './log-stream.js';
 import { createTmpDir, removeTmpDir, tmpDirUsageBytes } from './tmp-dir.js';
@@ -60,7 +69,8 @@ export class Environment {
   private readonly signals: Signal[] = [];
   private wake: (() => void) | undefined;
   private coldStartUnreported = false;
-  private spawnedAtMs: number | undefined;
+  /** performance.now() at spawn: durations are reported to 1/100 ms, as in REPORT lines. */
+  private spawnedAt: number | undefined;
 
   private readonly listener: RuntimeApiListener = {
     ready: () => this.signal({ kind: 'ready' }),
@@ -100,6 +110,7 @@ export class Environment {
   async start(requestId: string): Promise<InvocationResult | undefined> {
     if (this.launching || this.state !== 'starting') throw new Error(`environment ${this.id} was already started`);
     const startedMs = Date.now();
+    const startedAt = performance.now();
     this.launching = this.launch();
     let failure: Failure | undefined;
     try {
@@ -109,10 +120,11 @@ export class Environment {
       const e = err instanceof ExecutorStartError ? err : new ExecutorStartError('Runtime.Unknown', (err as Error).message);
       failure = startFailed(requestId, e.errorType, e.message);
     }
-    this.initDurationMs = Date.now() - (this.spawnedAtMs ?? startedMs);
+    this.initDurationMs = performance.now() - (this.spawnedAt ?? startedAt);
     if (!failure && this.state === 'starting') {
       this.machine.moveTo('idle');
-      this.coldStartUnreported = true;
+      // A provisioned environment's init ran before any invocation: its REPORT has no Init Duration.
+      this.coldStartUnreported = this.spec.initializationType !== 'provisioned-concurrency';
       return undefined;
     }
     failure ??= exited(requestId, { code: null, signal: 'SIGKILL', oomKilled: false });
@@ -135,8 +147,8 @@ export class Environment {
     const session = this.server?.session;
     if (this.state !== 'busy' || !session) throw new Error(`environment ${this.id} is ${this.state}, not busy`);
     const timeoutMs = this.spec.timeoutSeconds * 1000;
-    const startedMs = Date.now();
-    const deadlineMs = startedMs + timeoutMs;
+    const startedAt = performance.now();
+    const deadlineMs = Date.now() + timeoutMs;
     session.dispatch({
       requestId: req.requestId,
       payload: req.payload,
@@ -147,13 +159,20 @@ export class Environment {
       cognitoIdentity: undefined,
     });
     let answer: Answer | undefined;
+    let platformLines: readonly string[] = [];
     while (!answer) {
       const s = await this.nextSignal(deadlineMs);
-      if (s === 'deadline') answer = { outcome: 'timeout', payload: timedOut(req.requestId, this.spec.timeoutSeconds).payload };
-      else if (s.kind === 'answer') answer = s.answer;
-      else if (s.kind === 'exit') answer = { outcome: 'crash', payload: exited(req.requestId, s.exit).payload };
+      if (s === 'deadline') {
+        answer = { outcome: 'timeout', payload: timedOut(req.requestId, this.spec.timeoutSeconds).payload };
+        platformLines = [timedOutLogLine(req.requestId, this.spec.timeoutSeconds)];
+      } else if (s.kind === 'answer') answer = s.answer;
+      else if (s.kind === 'exit') {
+        const failure = exited(req.requestId, s.exit);
+        answer = { outcome: 'crash', payload: failure.payload };
+        platformLines = failureLogLines(failure);
+      }
     }
-    const durationMs = answer.outcome === 'timeout' ? timeoutMs : Date.now() - startedMs;
+    const durationMs = answer.outcome === 'timeout' ? timeoutMs : performance.now() - startedAt;
     const notes: LogLine[] = [];
     const healthy = answer.outcome !== 'timeout' && answer.outcome !== 'crash' && (await this.awaitRuntimeDone(deadlineMs));
     if (healthy) {
@@ -169,6 +188,8 @@ export class Environment {
     } else {
       await this.die();
       await this.logs.drained(DRAIN_MS);
+      // After the runtime's last output, as Lambda writes them to the function's log.
+      for (const line of platformLines) notes.push({ timeMs: Date.now(), line });
     }
     const initDurationMs = this.coldStartUnreported ? this.initDurationMs : undefined;
     this.coldStartUnreported = false;
@@ -188,7 +209,7 @@ export class Environment {
   private async launch(): Promise<void> {
     this.server = await startRuntimeApiServer(this.listener);
     await createTmpDir(this.tmpDir);
-    this.spawnedAtMs = Date.now();
+    this.spawnedAt = performance.now();
     const proc = await this.options.executor.start({
       envId: this.id,
       spec: this.spec,

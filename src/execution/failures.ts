@@ -2,7 +2,6 @@
 // the Runtime Interface Emulator (`rapid/handlers.go`, `rapid/model/customer_error.go`) and what
 // Lambda returns today, e.g. {"errorType":"Sandbox.Timedout","errorMessage":"RequestId: … Error:
 // Task timed out after 3.00 seconds"}.
-import { MAX_RESPONSE_BYTES } from '../runtime-api/render.js';
 import type { RuntimeErrorReport } from '../runtime-api/session.js';
 import type { ProcessExit } from './executor.js';
 
@@ -18,6 +17,21 @@ const json = (errorType: string, errorMessage: string): Failure => ({
 
 export function timedOut(requestId: string, timeoutSeconds: number): Failure {
   return json('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+}
+
+/**
+ * The line Lambda writes to the function's log at a timeout, before END, e.g.
+ * "2024-05-01T12:00:03.012Z 8f5b… Task timed out after 3.00 seconds" ("Troubleshoot invocation
+ * issues in Lambda": users search their logs for it).
+ */
+export function timedOutLogLine(requestId: string, timeoutSeconds: number, now: Date = new Date()): string {
+  return `${now.toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+}
+
+/** The lines Lambda writes to the function's log when the runtime dies: the message, then the type. */
+export function failureLogLines(f: Failure): string[] {
+  const { errorMessage } = JSON.parse(f.payload.toString('utf8')) as { errorMessage: string };
+  return [errorMessage, f.errorType];
 }
 
 /** Go's names for signals (os/exec ExitError text), which is what AWS prints. */
@@ -49,13 +63,17 @@ export function startFailed(requestId: string, errorType: string, message: strin
   return json(errorType, `RequestId: ${requestId} Error: ${message}`);
 }
 
-/** AWS's payload when a response is over 6 MB. */
+/**
+ * AWS's payload when a response is over 6 MB (MAX_RESPONSE_BYTES, 6291456). Lambda's text names
+ * 6291556 bytes, 100 more than the limit it enforces; we return its text as it is, since callers
+ * match on it.
+ */
 export function responseTooLarge(): Failure {
   return {
     errorType: 'Function.ResponseSizeTooLarge',
     payload: Buffer.from(
       JSON.stringify({
-        errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
         errorType: 'Function.ResponseSizeTooLarge',
       }),
     ),

@@ -1,6 +1,8 @@
 // The environment variables a runtime sees, exactly the set AWS defines
 // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
-// Nothing of the server's own environment passes through except PATH.
+// Nothing of the server's own environment passes through except PATH. A function with layers also
+// gets its runtime's layer search paths into /opt (src/runtimes/layer-paths.ts).
+import { layerEnvironment } from '../runtimes/layer-paths.js';
 import type { EnvironmentSpec } from './types.js';
 
 export interface LaunchEnvironmentOptions {
@@ -32,7 +34,7 @@ export function lambdaEnvironment(o: LaunchEnvironmentOptions): Record<string, s
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: o.logStreamName,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_INITIALIZATION_TYPE: spec.initializationType ?? 'on-demand',
     AWS_REGION: spec.region,
     AWS_DEFAULT_REGION: spec.region,
     TZ: ':UTC',
@@ -42,6 +44,8 @@ export function lambdaEnvironment(o: LaunchEnvironmentOptions): Record<string, s
     TMPDIR: o.tmpDir,
   };
   if (o.executionEnv) env['AWS_EXECUTION_ENV'] = o.executionEnv;
+  // spec.optDir as the runtime sees it: the merged tree, or /opt inside a sandbox.
+  if (spec.optDir !== undefined) Object.assign(env, layerEnvironment(spec.runtime, spec.optDir, o.hostPath));
   // The control plane has already refused reserved keys (AWS's list) in the version's variables.
   return { ...env, ...spec.environment };
 }

@@ -1,11 +1,15 @@
 // The default executor: the runtime as a child process of the server, in its own process group
 // (a timeout kills everything it started), with only the Lambda environment variables, its code
 // folder as cwd and its memory capped (see memory-control.ts); optionally inside bubblewrap
-// (see sandbox.ts), inside the cgroup so the cap covers the whole sandbox.
+// (see sandbox.ts), inside the cgroup so the cap covers the whole sandbox. A function's layers are
+// its merged /opt tree (spec.optDir): the runtime gets its layer search paths into that tree, or
+// into /opt where the sandbox binds it there.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { layerRuntimeArgs } from '../runtimes/layer-paths.js';
 import { launchRecipe, PACKAGE_ROOT, runtimeSupport, RUNTIMES, type LaunchRecipe } from '../runtimes/table.js';
 import {
   ExecutorStartError,
@@ -15,6 +19,7 @@ import {
   type ProcessExit,
   type RuntimeSupport,
 } from './executor.js';
+import type { EnvironmentSpec } from './types.js';
 import { lambdaEnvironment } from './launch-env.js';
 import { detectMemoryControl, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
 import {
@@ -23,6 +28,8 @@ import {
   bwrapExit,
   hostSystem,
   lambdaLayout,
+  OPT_DIR,
+  optEntries,
   runtimePidInside,
   sandboxPath,
   SANDBOX_TMP,
@@ -48,6 +55,7 @@ interface Placement {
   readonly codeDir: string;
   readonly tmpDir: string;
   readonly runtimeDir: string;
+  readonly optDir: string | undefined;
 }
 
 /** The runtime's entry point must exist and be executable: AWS's Runtime.InvalidEntrypoint. */
@@ -67,6 +75,17 @@ async function checkEntrypoint(command: string, codeDir: string): Promise<void> 
       code === 'ENOENT' ? `Couldn't find valid bootstrap(s): [${command}]` : `fork/exec ${command}: permission denied`;
     throw new ExecutorStartError('Runtime.InvalidEntrypoint', message);
   }
+}
+
+/**
+ * A custom runtime's bootstrap comes from the function's code, else from its layers: AWS looks for
+ * /var/task/bootstrap, then /opt/bootstrap (its Runtime.InvalidEntrypoint message names both:
+ * "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]").
+ */
+function withLayerBootstrap(recipe: LaunchRecipe, spec: EnvironmentSpec): LaunchRecipe {
+  if (spec.optDir === undefined || recipe.command !== join(spec.codeDir, 'bootstrap')) return recipe;
+  const layered = join(spec.optDir, 'bootstrap');
+  return existsSync(recipe.command) || !existsSync(layered) ? recipe : { ...recipe, command: layered };
 }
 
 export class ProcessExecutor implements Executor {
@@ -99,16 +118,20 @@ export class ProcessExecutor implements Executor {
   async start(o: ExecutorStartOptions): Promise<ExecutorProcess> {
     const { spec } = o;
     const support = runtimeSupport(spec.runtime);
-    const recipe = launchRecipe(spec.runtime, spec.codeDir);
-    if (!support.ok || !recipe) {
+    const found = launchRecipe(spec.runtime, spec.codeDir);
+    if (!support.ok || !found) {
       throw new ExecutorStartError('InvalidRuntimeException', support.ok ? `unknown runtime '${spec.runtime}'` : support.reason);
     }
+    const recipe = withLayerBootstrap(found, spec);
     await checkEntrypoint(recipe.command, spec.codeDir);
     const cage = this.memory.create(o.envId, spec.memoryMb);
-    const runtimeArgs = cage.procsFile ? recipe.args : [...recipe.memoryCapArgs(spec.memoryMb), ...recipe.args];
-    const placed = this.place(recipe, runtimeArgs, spec.codeDir, o.tmpDir);
+    const runtimeArgs = [
+      ...(spec.optDir !== undefined ? layerRuntimeArgs(spec.runtime) : []),
+      ...(cage.procsFile ? recipe.args : [...recipe.memoryCapArgs(spec.memoryMb), ...recipe.args]),
+    ];
+    const placed = this.place(recipe, runtimeArgs, spec.codeDir, o.tmpDir, spec.optDir);
     const env = lambdaEnvironment({
-      spec: { ...spec, codeDir: placed.codeDir },
+      spec: { ...spec, codeDir: placed.codeDir, optDir: placed.optDir },
       runtimeApiAddress: o.runtimeApiAddress,
       logStreamName: o.logStreamName,
       tmpDir: placed.tmpDir,
@@ -133,8 +156,8 @@ export class ProcessExecutor implements Executor {
   }
 
   /** The recipe as spawned: directly, or as `bwrap <args> -- command args` with sandbox paths. */
-  private place(recipe: LaunchRecipe, args: readonly string[], codeDir: string, tmpDir: string): Placement {
-    if (!this.bwrapPath) return { command: recipe.command, args, codeDir, tmpDir, runtimeDir: recipe.runtimeDir };
+  private place(recipe: LaunchRecipe, args: readonly string[], codeDir: string, tmpDir: string, optDir: string | undefined): Placement {
+    if (!this.bwrapPath) return { command: recipe.command, args, codeDir, tmpDir, runtimeDir: recipe.runtimeDir, optDir };
     let system = this.systems.get(recipe.command);
     if (!system) this.systems.set(recipe.command, (system = hostSystem([recipe.command])));
     const layout = lambdaLayout({
@@ -143,14 +166,20 @@ export class ProcessExecutor implements Executor {
       runtimeDir: recipe.runtimeDir === codeDir ? undefined : recipe.runtimeDir,
       moduleScope: join(PACKAGE_ROOT, 'package.json'),
       system,
+      ...(optDir !== undefined && { opt: { dir: optDir, entries: optEntries(optDir) } }),
     });
-    const inside = (p: string): string => sandboxPath(layout, p);
+    // The layers' tree is all at /opt (its top-level symlinks too, which no bind covers).
+    const inside = (p: string): string =>
+      optDir !== undefined && (p === optDir || p.startsWith(`${optDir}/`))
+        ? posix.join(OPT_DIR, p.slice(optDir.length))
+        : sandboxPath(layout, p);
     return {
       command: this.bwrapPath,
       args: [...bwrapArgs(layout), inside(recipe.command), ...args.map(inside)],
       codeDir: TASK_ROOT,
       tmpDir: SANDBOX_TMP,
       runtimeDir: inside(recipe.runtimeDir),
+      optDir: optDir === undefined ? undefined : OPT_DIR,
     };
   }
 }

@@ -1,10 +1,11 @@
 // Optional bubblewrap isolation for the process executor (DESIGN.md "Execution environments"):
 // the runtime sees a Lambda-shaped file system — its code read-only at /var/task, its private temp
-// folder at /tmp, our runtime client read-only under /var/runtime, the host's system folders
-// read-only — and nothing else of the host (the data dir, /root, other functions' code).
+// folder at /tmp, our runtime client read-only under /var/runtime, the function's layers read-only
+// at /opt, the host's system folders read-only — and nothing else of the host (the data dir,
+// /root, other functions' code).
 // The network stays shared: the runtime must reach its Runtime API on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join, posix } from 'node:path';
 import { constants as osConstants } from 'node:os';
 
@@ -15,6 +16,8 @@ export const SANDBOX_MODES: readonly SandboxMode[] = ['none', 'bwrap'];
 export const TASK_ROOT = '/var/task';
 export const RUNTIME_DIR = '/var/runtime';
 export const SANDBOX_TMP = '/tmp';
+/** Where layers are (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html). */
+export const OPT_DIR = '/opt';
 
 /** A host folder of the system layer: bound read-only, or re-made as the same symlink (merged /usr). */
 export type HostEntry =
@@ -30,9 +33,18 @@ export interface SandboxBind {
 export interface SandboxLayout {
   /** Read-only at the same paths: /usr, /bin, /lib*, /etc, the interpreter's install prefix. */
   readonly system: readonly HostEntry[];
+  /** Empty folders made before the binds (/opt for a function with layers). */
+  readonly dirs?: readonly string[];
   /** The environment's own binds, mounted over the system layer in this order. */
   readonly binds: readonly SandboxBind[];
+  /** Symlinks made after the binds (a layer's top-level symlinks under /opt). */
+  readonly links?: readonly { readonly path: string; readonly target: string }[];
 }
+
+/** A top-level entry of a function's merged layer tree (src/layers/opt-dirs.ts). */
+export type OptEntry =
+  | { readonly name: string; readonly kind: 'dir' | 'file' }
+  | { readonly name: string; readonly kind: 'symlink'; readonly target: string };
 
 export interface LambdaLayoutOptions {
   readonly codeDir: string;
@@ -42,11 +54,19 @@ export interface LambdaLayoutOptions {
   /** The package.json that gives the runtime client its module type (ESM), if any. */
   readonly moduleScope: string | undefined;
   readonly system: readonly HostEntry[];
+  /** The layers' merged tree and its top-level entries; none without layers. */
+  readonly opt?: { readonly dir: string; readonly entries: readonly OptEntry[] };
 }
 
 /**
  * /var/task (code, read-only), /var/runtime/<client folder> (read-only) with the package.json
- * next to it so Node.js still loads the client as ESM, and /tmp (read-write).
+ * next to it so Node.js still loads the client as ESM, /opt (layers, read-only) and /tmp
+ * (read-write).
+ *
+ * /opt is made of one bind per top-level entry of the merged tree rather than one bind of the
+ * tree, because the system layer may already have an interpreter installed under /opt (a node
+ * prefix such as /opt/node-v20), which a bind over all of /opt would hide; an entry that would
+ * cover or sit inside such a prefix is left out, since the runtime itself must run.
  */
 export function lambdaLayout(o: LambdaLayoutOptions): SandboxLayout {
   const binds: SandboxBind[] = [{ source: o.codeDir, target: TASK_ROOT, writable: false }];
@@ -54,8 +74,27 @@ export function lambdaLayout(o: LambdaLayoutOptions): SandboxLayout {
     binds.push({ source: o.runtimeDir, target: posix.join(RUNTIME_DIR, basename(o.runtimeDir)), writable: false });
     if (o.moduleScope) binds.push({ source: o.moduleScope, target: posix.join(RUNTIME_DIR, 'package.json'), writable: false });
   }
+  const dirs: string[] = [];
+  const links: { path: string; target: string }[] = [];
+  if (o.opt) {
+    dirs.push(OPT_DIR);
+    for (const entry of o.opt.entries) {
+      const path = posix.join(OPT_DIR, entry.name);
+      if (o.system.some((s) => isUnder(s.path, path) || isUnder(path, s.path))) continue;
+      if (entry.kind === 'symlink') links.push({ path, target: entry.target });
+      else binds.push({ source: join(o.opt.dir, entry.name), target: path, writable: false });
+    }
+  }
   binds.push({ source: o.tmpDir, target: SANDBOX_TMP, writable: true });
-  return { system: o.system, binds };
+  return { system: o.system, binds, ...(dirs.length > 0 && { dirs }), ...(links.length > 0 && { links }) };
+}
+
+/** The top-level entries of a merged layer tree, for lambdaLayout(). */
+export function optEntries(dir: string): OptEntry[] {
+  return readdirSync(dir, { withFileTypes: true }).map((entry): OptEntry => {
+    if (entry.isSymbolicLink()) return { name: entry.name, kind: 'symlink', target: readlinkSync(join(dir, entry.name)) };
+    return { name: entry.name, kind: entry.isDirectory() ? 'dir' : 'file' };
+  });
 }
 
 const trimSlash = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path);
@@ -87,7 +126,9 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
   }
   argv.push('--proc', '/proc', '--dev', '/dev', '--dir', '/var');
   if (layout.binds.some((b) => b.target.startsWith(`${RUNTIME_DIR}/`))) argv.push('--dir', RUNTIME_DIR);
+  for (const dir of layout.dirs ?? []) argv.push('--dir', dir);
   for (const b of layout.binds) argv.push(b.writable ? '--bind' : '--ro-bind', b.source, b.target);
+  for (const link of layout.links ?? []) argv.push('--symlink', link.target, link.path);
   // bwrap's own root is a tmpfs: read-only like the rest of a Lambda file system (only /tmp writes).
   argv.push('--remount-ro', '/', '--chdir', TASK_ROOT, '--');
   return argv;

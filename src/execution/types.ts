@@ -12,6 +12,16 @@ export interface EnvironmentSpec {
   readonly handler: string;
   /** Absolute path of the unpacked deployment package (read-only for the function). */
   readonly codeDir: string;
+  /**
+   * Absolute path of the function's layers merged into one tree (src/layers/opt-dirs.ts), which
+   * the runtime sees as /opt; undefined when the version has no layers.
+   */
+  readonly optDir?: string;
+  /**
+   * How the environment was started (AWS_LAMBDA_INITIALIZATION_TYPE): `provisioned-concurrency`
+   * for the environments a provisioned concurrency configuration keeps warm; else on-demand.
+   */
+  readonly initializationType?: 'on-demand' | 'provisioned-concurrency';
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly ephemeralStorageMb: number;

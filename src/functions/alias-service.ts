@@ -22,6 +22,8 @@ export class AliasService {
     private readonly repo: FunctionRepository,
     private readonly functions: FunctionService,
     private readonly arns: Arns,
+    /** After an alias was updated or deleted (provisioned concurrency follows it). */
+    private readonly changed: (functionName: string) => void = () => {},
   ) {}
 
   create(functionName: string, input: AliasInput): AliasConfigurationShape {
@@ -55,7 +57,7 @@ export class AliasService {
   }
 
   update(functionName: string, name: string, input: AliasInput): AliasConfigurationShape {
-    return this.repo.transaction(() => {
+    const updated = this.repo.transaction(() => {
       const current = this.require(functionName, name);
       checkRevision(input.RevisionId, current.revisionId);
       const next: AliasRecord = {
@@ -73,6 +75,8 @@ export class AliasService {
       this.repo.putAlias(routed);
       return renderAlias(routed, this.arns);
     });
+    this.changed(functionName);
+    return updated;
   }
 
   delete(functionName: string, name: string): void {
@@ -80,6 +84,7 @@ export class AliasService {
     checkAliasName(name);
     // AWS answers 204 for an alias that does not exist.
     this.repo.deleteAlias(fn.name, name);
+    this.changed(fn.name);
   }
 
   list(functionName: string, query: { FunctionVersion?: string; Marker?: string; MaxItems?: string }) {

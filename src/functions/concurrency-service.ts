@@ -11,6 +11,8 @@ export class ConcurrencyService {
     private readonly repo: FunctionRepository,
     private readonly functions: FunctionService,
     private readonly accountLimit: number,
+    /** Provisioned concurrency of the functions without a reservation, one left out (AWS takes it out of the unreserved pool). */
+    private readonly provisionedOutside: (exceptName: string) => number = () => 0,
   ) {}
 
   put(functionName: string, reserved: unknown): { ReservedConcurrentExecutions: number } {
@@ -19,7 +21,7 @@ export class ConcurrencyService {
     }
     return this.repo.transaction(() => {
       const fn = this.functions.requireFunction(functionName);
-      if (this.accountLimit - this.repo.totalReserved(fn.name) - reserved < MIN_UNRESERVED) {
+      if (this.accountLimit - this.repo.totalReserved(fn.name) - this.provisionedOutside(fn.name) - reserved < MIN_UNRESERVED) {
         throw invalidParameter(
           "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution " +
             `below its minimum value of [${MIN_UNRESERVED}].`,
@@ -42,9 +44,9 @@ export class ConcurrencyService {
     });
   }
 
-  /** The concurrency left to functions without a reservation. */
+  /** The concurrency left to functions without a reservation, less what is provisioned for them. */
   unreserved(): number {
-    return this.accountLimit - this.repo.totalReserved('');
+    return this.accountLimit - this.repo.totalReserved('') - this.provisionedOutside('');
   }
 
   accountSettings() {

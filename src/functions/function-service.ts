@@ -47,6 +47,28 @@ export interface FunctionHooks {
   runtimeSupport(runtime: string): { ok: true } | { ok: false; reason: string };
 }
 
+/** What the function service needs of layers (src/layers/service.ts). */
+export interface FunctionLayers {
+  /** Each ARN names an existing version of a layer in this region, one version per layer (AWS's checks). */
+  checkExisting(layerArns: readonly string[]): void;
+  /** The function's unzipped code plus these layers stays within AWS's 250 MB. */
+  checkSize(layerArns: readonly string[], codeSha256Hex: string): Promise<void>;
+  /** The layer version's CodeSize, for the configuration's Layers member. */
+  codeSize(layerArn: string): number;
+  /** The merged /opt tree of these layers, in order; undefined without layers. */
+  optDirFor(layerArns: readonly string[]): string | undefined;
+}
+
+/** For a service built without layers (no ARN can name an existing layer version). */
+const NO_LAYERS: FunctionLayers = {
+  checkExisting: (arns) => {
+    if (arns.length > 0) throw invalidParameter(`Layer version ${arns[0]} does not exist.`);
+  },
+  checkSize: async () => undefined,
+  codeSize: () => 0,
+  optDirFor: () => undefined,
+};
+
 /** `api` names the read that returns the current RevisionId, as AWS's message does (GetPolicy for policies). */
 export function checkRevision(expected: string | undefined, actual: string, api = 'GetFunction/GetAlias'): void {
   if (expected !== undefined && expected !== actual) {
@@ -64,7 +86,23 @@ export class FunctionService {
     private readonly arns: Arns,
     private readonly codeUrl: (sha256Hex: string) => string,
     private readonly hooks: FunctionHooks,
+    private readonly layers: FunctionLayers = NO_LAYERS,
   ) {}
+
+  private readonly layerSize = (layerArn: string): number => this.layers.codeSize(layerArn);
+
+  /** A version as the API shows it (FunctionConfiguration), layer sizes included. */
+  render(v: FunctionVersion, asQualified?: string): FunctionConfigurationShape {
+    return renderConfiguration(v, this.arns, asQualified, this.layerSize);
+  }
+
+  /**
+   * The /opt tree an environment of this version sees (EnvironmentSpec.optDir), or undefined when
+   * it has no layers. Fixed per version: a published version's layers never change.
+   */
+  optDirFor(v: FunctionVersion): string | undefined {
+    return this.layers.optDirFor(v.config.layers);
+  }
 
   private retire(functionName: string, version?: string): void {
     this.hooks.retire(functionName, version);
@@ -97,7 +135,9 @@ export class FunctionService {
     const config = applyConfig(base, input);
     const tags = checkTags(input.Tags ?? {});
     if (this.repo.getFunction(name)) throw conflict(`Function already exist: ${name}`);
+    this.layers.checkExisting(config.layers);
     const stored = await this.storeCode(input.Code);
+    await this.prepareLayers(config.layers, stored.sha256Hex);
     const latest: FunctionVersion = {
       functionName: name,
       version: LATEST,
@@ -124,7 +164,7 @@ export class FunctionService {
     });
     this.noteRuntime(latest);
     const result = input.Publish ? this.publish(name, {}) : latest;
-    return renderConfiguration(result, this.arns);
+    return this.render(result);
   }
 
   /**
@@ -145,6 +185,17 @@ export class FunctionService {
     return v;
   }
 
+  /** Whether the function (and the version or alias the qualifier names) exists. */
+  exists(ref: FunctionRef): boolean {
+    try {
+      this.resolve(ref);
+      return true;
+    } catch (err) {
+      if (err instanceof AwsError && err.type === 'ResourceNotFoundException') return false;
+      throw err;
+    }
+  }
+
   requireFunction(name: string): FunctionRecord {
     const fn = this.repo.getFunction(name);
     if (!fn) throw notFound(`Function not found: ${this.arns.function(name)}`);
@@ -160,7 +211,7 @@ export class FunctionService {
     const v = this.resolve(ref);
     const fn = this.requireFunction(ref.name);
     return {
-      Configuration: renderConfiguration(v, this.arns, ref.qualifier),
+      Configuration: this.render(v, ref.qualifier),
       Code: { RepositoryType: 'S3', Location: this.codeUrl(v.codeSha256Hex) },
       ...(Object.keys(fn.tags).length > 0 && { Tags: fn.tags }),
       ...(fn.reservedConcurrency !== undefined && {
@@ -170,7 +221,7 @@ export class FunctionService {
   }
 
   getConfiguration(ref: FunctionRef): FunctionConfigurationShape {
-    return renderConfiguration(this.resolve(ref), this.arns, ref.qualifier);
+    return this.render(this.resolve(ref), ref.qualifier);
   }
 
   list(query: { Marker?: string; MaxItems?: string; FunctionVersion?: string; MasterRegion?: string }) {
@@ -184,7 +235,7 @@ export class FunctionService {
       ? this.repo.listAllVersions(String(after[0]), Number(after[1] ?? -1), limit + 1)
       : this.repo.listLatest(String(after[0]), limit + 1);
     const { items, nextMarker } = page(rows, limit, (v) => [v.functionName, v.version === LATEST ? 0 : Number(v.version)]);
-    return { Functions: items.map((v) => renderListed(v, this.arns, all)), ...(nextMarker && { NextMarker: nextMarker }) };
+    return { Functions: items.map((v) => renderListed(v, this.arns, all, this.layerSize)), ...(nextMarker && { NextMarker: nextMarker }) };
   }
 
   listVersions(name: string, query: { Marker?: string; MaxItems?: string }) {
@@ -193,7 +244,7 @@ export class FunctionService {
     const after = decodeMarker(query.Marker) ?? [-1];
     const rows = this.repo.listVersions(name, Number(after[0]), limit + 1);
     const { items, nextMarker } = page(rows, limit, (v) => [v.version === LATEST ? 0 : Number(v.version)]);
-    return { Versions: items.map((v) => renderListed(v, this.arns, true)), ...(nextMarker && { NextMarker: nextMarker }) };
+    return { Versions: items.map((v) => renderListed(v, this.arns, true, this.layerSize)), ...(nextMarker && { NextMarker: nextMarker }) };
   }
 
   async updateCode(name: string, input: UpdateCodeInput): Promise<FunctionConfigurationShape> {
@@ -201,6 +252,8 @@ export class FunctionService {
     checkRevision(input.RevisionId, latest.revisionId);
     const architectures = input.Architectures ? checkArchitectures(input.Architectures) : latest.config.architectures;
     const stored = await this.storeCode(input);
+    // The layers stay; the new code must still fit beside them.
+    await this.layers.checkSize(latest.config.layers, stored.sha256Hex);
     const next: FunctionVersion = {
       ...latest,
       config: { ...latest.config, architectures },
@@ -209,16 +262,23 @@ export class FunctionService {
       lastModified: awsTimestamp(),
       revisionId: randomUUID(),
     };
-    if (input.DryRun) return renderConfiguration(next, this.arns);
+    if (input.DryRun) return this.render(next);
     this.repo.transaction(() => {
       checkRevision(input.RevisionId, this.resolve({ name, qualifier: LATEST }).revisionId);
       this.repo.putVersion(next);
     });
     this.retire(name, LATEST);
-    return renderConfiguration(input.Publish ? this.publish(name, {}) : next, this.arns);
+    return this.render(input.Publish ? this.publish(name, {}) : next);
   }
 
-  updateConfiguration(name: string, input: ConfigInput & { RevisionId?: string }): FunctionConfigurationShape {
+  async updateConfiguration(name: string, input: ConfigInput & { RevisionId?: string }): Promise<FunctionConfigurationShape> {
+    if (input.Layers !== undefined) {
+      // The members' constraints first (as AWS's validation layer), then the layers themselves.
+      const latest = this.resolve({ name, qualifier: LATEST });
+      const layers = applyConfig(latest.config, input).layers;
+      this.layers.checkExisting(layers);
+      await this.prepareLayers(layers, latest.codeSha256Hex);
+    }
     return this.repo.transaction(() => {
       const latest = this.resolve({ name, qualifier: LATEST });
       checkRevision(input.RevisionId, latest.revisionId);
@@ -231,7 +291,7 @@ export class FunctionService {
       this.repo.putVersion(next);
       this.retire(name, LATEST);
       if (input.Runtime !== undefined) this.noteRuntime(next);
-      return renderConfiguration(next, this.arns);
+      return this.render(next);
     });
   }
 
@@ -288,6 +348,12 @@ export class FunctionService {
       this.repo.deleteVersion(fn.name, q);
     });
     this.retire(fn.name, q);
+  }
+
+  /** Size check with the code, then the /opt tree built now rather than on the first invoke. */
+  private async prepareLayers(layerArns: readonly string[], codeSha256Hex: string): Promise<void> {
+    await this.layers.checkSize(layerArns, codeSha256Hex);
+    this.layers.optDirFor(layerArns);
   }
 
   private async storeCode(code: CodeInput) {

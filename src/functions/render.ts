@@ -47,7 +47,12 @@ export interface AliasConfigurationShape {
  * (`:$LATEST`, `:live`), and only an unqualified request gets the unqualified ARN for $LATEST
  * (LocalStack's AWS-recorded snapshots test_publish_version_on_create, test_alias_lifecycle).
  */
-export function renderConfiguration(v: FunctionVersion, arns: Arns, asQualified?: string): FunctionConfigurationShape {
+export function renderConfiguration(
+  v: FunctionVersion,
+  arns: Arns,
+  asQualified?: string,
+  layerSize: (layerArn: string) => number = () => 0,
+): FunctionConfigurationShape {
   const c = v.config;
   return {
     FunctionName: v.functionName,
@@ -65,7 +70,8 @@ export function renderConfiguration(v: FunctionVersion, arns: Arns, asQualified?
     ...(Object.keys(c.environment).length > 0 && { Environment: { Variables: c.environment } }),
     TracingConfig: { Mode: c.tracingMode },
     RevisionId: v.revisionId,
-    ...(c.layers.length > 0 && { Layers: c.layers.map((Arn) => ({ Arn, CodeSize: 0 })) }),
+    // Each layer version's .zip size: fixed, and kept after DeleteLayerVersion (as on AWS).
+    ...(c.layers.length > 0 && { Layers: c.layers.map((Arn) => ({ Arn, CodeSize: layerSize(Arn) })) }),
     ...(c.deadLetterTargetArn !== undefined && { DeadLetterConfig: { TargetArn: c.deadLetterTargetArn } }),
     ...(c.kmsKeyArn !== undefined && { KMSKeyArn: c.kmsKeyArn }),
     // Function states: lambdalite prepares code synchronously, so a function is Active and an update
@@ -86,8 +92,13 @@ export function renderConfiguration(v: FunctionVersion, arns: Arns, asQualified?
  * without State and LastUpdateStatus (ListFunctions, Lambda API reference). With FunctionVersion=ALL
  * and in ListVersionsByFunction, $LATEST carries its qualified ARN.
  */
-export function renderListed(v: FunctionVersion, arns: Arns, qualified: boolean): FunctionConfigurationShape {
-  const { State: _state, LastUpdateStatus: _update, ...listed } = renderConfiguration(v, arns, qualified ? v.version : undefined);
+export function renderListed(
+  v: FunctionVersion,
+  arns: Arns,
+  qualified: boolean,
+  layerSize?: (layerArn: string) => number,
+): FunctionConfigurationShape {
+  const { State: _state, LastUpdateStatus: _update, ...listed } = renderConfiguration(v, arns, qualified ? v.version : undefined, layerSize);
   return listed;
 }
 

@@ -1,6 +1,6 @@
 // SQL for functions, versions and aliases, and nothing else: rules live in the services.
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db.js';
+import { statementCache, type Db } from '../db.js';
 import type { AliasRecord, FunctionRecord, FunctionVersion, PolicyStatement, VersionConfig } from './model.js';
 import { LATEST } from './model.js';
 
@@ -65,18 +65,10 @@ const toAlias = (r: AliasRow): AliasRecord => ({
 const versionNumber = (version: string): number => (version === LATEST ? 0 : Number(version));
 
 export class FunctionRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: (text: string) => Statement;
 
-  constructor(private readonly db: Db) {}
-
-  /** Prepared once per SQL text: preparing is most of a point query's cost. */
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
   }
 
   transaction<T>(fn: () => T): T {

@@ -2,6 +2,7 @@
 // checks that the service model declares (lengths, ranges, patterns, enums) answer
 // ValidationException; business rules answer InvalidParameterValueException.
 import { invalidParameter, SENSITIVE, validationError } from '../errors.js';
+import { AWS_LAYER_VERSION_ARN_PATTERN } from '../layers/arn.js';
 import type { Architecture, VersionConfig } from './model.js';
 
 /** Runtime ids of the service model's `Runtime` enum that AWS still accepts for create and update. */
@@ -14,7 +15,7 @@ export const ACCEPTED_RUNTIMES = [
 ] as const;
 
 /** In the model's enum, but blocked by AWS for create and update after deprecation. */
-const DEPRECATED_RUNTIMES = [
+export const DEPRECATED_RUNTIMES = [
   'nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x',
   'nodejs16.x', 'java8', 'python2.7', 'python3.6', 'python3.7', 'python3.8', 'dotnetcore1.0', 'dotnetcore2.0',
   'dotnetcore2.1', 'dotnetcore3.1', 'dotnet6', 'go1.x', 'ruby2.5', 'ruby2.7',
@@ -135,14 +136,21 @@ export function checkArchitectures(archs: string[]): Architecture[] {
   return [archs[0]];
 }
 
+/**
+ * The members' own constraints, in AWS's words (LocalStack's AWS-recorded snapshots
+ * TestLambdaLayer::test_layer_function_exceptions and test_layer_function_quota_exception). Whether
+ * each names an existing layer version, one per layer, is the layer service's check (FunctionLayers).
+ */
 function checkLayers(layers: string[]): string[] {
-  if (layers.length > 5) throw invalidParameter('Cannot reference more than 5 layers.');
-  for (const arn of layers) {
-    if (!LAYER_VERSION_ARN.test(arn)) {
-      throw validationError(arn, 'layers', 'Member must satisfy regular expression pattern: arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+');
-    }
+  if (layers.some((arn) => typeof arn !== 'string' || arn.length > 2048 || !LAYER_VERSION_ARN.test(arn))) {
+    throw validationError(
+      layers,
+      'layers',
+      'Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length ' +
+        `greater than or equal to 1, Member must satisfy regular expression pattern: ${AWS_LAYER_VERSION_ARN_PATTERN}, Member must not be null]`,
+    );
   }
-  if (new Set(layers).size !== layers.length) throw invalidParameter('Two different versions of the same layer are not allowed to be referenced in the same function.');
+  if (layers.length > 5) throw invalidParameter('Cannot reference more than 5 layers.');
   return layers;
 }
 

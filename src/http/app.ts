@@ -7,12 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '../errors.js';
 import type { Services } from '../services.js';
 import { errorHandler, sendAwsError } from './error-handler.js';
+import { functionUrlRoutes, rewriteFunctionUrlHost } from './function-url-server.js';
 import { aliasRoutes } from './routes/aliases.js';
 import { codeRoutes } from './routes/code.js';
 import { concurrencyRoutes } from './routes/concurrency.js';
+import { eventInvokeConfigRoutes } from './routes/event-invoke-config.js';
+import { functionUrlConfigRoutes } from './routes/function-url-config.js';
 import { functionRoutes } from './routes/functions.js';
 import { invokeRoutes } from './routes/invoke.js';
+import { layerRoutes } from './routes/layers.js';
 import { policyRoutes } from './routes/policy.js';
+import { provisionedConcurrencyRoutes } from './routes/provisioned-concurrency.js';
 import { tagRoutes } from './routes/tags.js';
 import { unimplementedOperation } from './routes/unimplemented.js';
 import { versionRoutes } from './routes/versions.js';
@@ -38,6 +43,8 @@ export async function buildApp(services: Services, logger: FastifyBaseLogger): P
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
+    // Requests whose Host names a function URL (<url-id>.lambda-url.<region>.*) go to that URL.
+    rewriteUrl: rewriteFunctionUrlHost,
     logController: new LogController({ disableRequestLogging: true }),
     // No per-request child logger: it costs more than the rest of a warm invoke's routing.
     childLoggerFactory: (logger) => logger,
@@ -74,7 +81,7 @@ export async function buildApp(services: Services, logger: FastifyBaseLogger): P
     hideUntagged: false,
   });
 
-  for (const routes of [functionRoutes, versionRoutes, aliasRoutes, concurrencyRoutes, tagRoutes, policyRoutes, codeRoutes, invokeRoutes]) {
+  for (const routes of [functionRoutes, versionRoutes, aliasRoutes, concurrencyRoutes, tagRoutes, policyRoutes, codeRoutes, invokeRoutes, eventInvokeConfigRoutes, functionUrlConfigRoutes, functionUrlRoutes, layerRoutes, provisionedConcurrencyRoutes]) {
     await app.register(routes, { services });
   }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

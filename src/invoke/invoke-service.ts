@@ -1,5 +1,6 @@
-// Synchronous Invoke: resolve the qualifier (weighted alias pick), take a concurrency lease, run the
-// invocation on a warm or new environment, then record it and answer as AWS does.
+// Invoke: resolve the qualifier (weighted alias pick), take a concurrency lease, run the
+// invocation on a warm or new environment, then record it and answer as AWS does. An Event
+// invocation is queued durably instead (src/events/) and run later through the same `run`.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, validationError } from '../errors.js';
 import type { Arns, FunctionRef } from '../functions/arn.js';
@@ -9,6 +10,7 @@ import type { FunctionVersion } from '../functions/model.js';
 import type { EnvironmentSpec, InvocationRequest, InvocationResult } from '../execution/types.js';
 import { billedDurationMs, endLine, logTail, reportLine, startLine } from '../metering/report.js';
 import type { RuntimeSupport } from '../execution/executor.js';
+import { MAX_ASYNC_PAYLOAD_BYTES, type EventQueue } from '../events/event-queue.js';
 import type { ConcurrencyLeases } from './concurrency-leases.js';
 import type { RecordWriter } from './records.js';
 import { pickVersion } from './weighted-routing.js';
@@ -27,11 +29,31 @@ export interface InvokeInput {
   readonly logType: string | undefined;
   readonly clientContext: string | undefined;
   readonly payload: Buffer;
+  /** The API request's id; an Event invocation keeps it as its own (x-amzn-RequestId). */
+  readonly requestId?: string;
+}
+
+/** One invocation of a resolved version (see InvokeService.run). */
+export interface RunRequest {
+  readonly version: FunctionVersion;
+  /** The ARN the caller used, qualifier included when there was one. */
+  readonly invokedFunctionArn: string;
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** Decoded X-Amz-Client-Context JSON. */
+  readonly clientContext: string | undefined;
+}
+
+export interface RunOutcome {
+  readonly result: InvocationResult;
+  /** The invocation's log, START to REPORT. */
+  readonly logLines: string[];
 }
 
 export interface InvokeOutput {
   readonly statusCode: 200 | 202 | 204;
-  readonly executedVersion: string;
+  /** Absent for Event invocations, which answer before any version runs. */
+  readonly executedVersion: string | undefined;
   readonly payload: Buffer | undefined;
   readonly functionError: 'Unhandled' | undefined;
   readonly logResult: string | undefined;
@@ -49,6 +71,7 @@ export class InvokeService {
     private readonly engine: InvocationEngine,
     private readonly records: RecordWriter,
     private readonly region: string,
+    private readonly events: Pick<EventQueue, 'accept'>,
   ) {}
 
   async invoke(input: InvokeInput): Promise<InvokeOutput> {
@@ -57,34 +80,32 @@ export class InvokeService {
     if (logType !== 'None' && logType !== 'Tail') {
       throw validationError(logType, 'logType', 'Member must satisfy enum value set: [Tail, None]');
     }
+    if (type === 'Event' && input.payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
+      throw new AwsError('RequestTooLargeException', `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+    }
     const clientContext = decodeClientContext(input.clientContext);
     checkJson(input.payload);
     const version = this.functions.resolve(input.ref, (a) => pickVersion(a.functionVersion, a.additionalVersionWeights));
     if (type === 'DryRun') return { statusCode: 204, executedVersion: version.version, payload: undefined, functionError: undefined, logResult: undefined };
     if (type === 'Event') {
-      throw new AwsError('UnsupportedOperationException', 'lambdalite does not run Event (asynchronous) invocations yet; use RequestResponse.');
-    }
-    const runtime = version.config.runtime ?? '';
-    const support = this.engine.support(runtime);
-    if (!support.ok) throw new AwsError('InvalidRuntimeException', support.reason);
-
-    const fn = this.functions.requireFunction(input.ref.name);
-    const release = this.leases.acquire(fn.name, fn.reservedConcurrency);
-    const requestId = randomUUID();
-    const startedAtMs = Date.now();
-    let result: InvocationResult;
-    try {
-      result = await this.engine.invoke(this.spec(version), {
-        requestId,
+      // The version is picked when the event runs (an alias may route elsewhere by then); here
+      // the function and qualifier only have to exist. The event keeps the caller's request id.
+      this.events.accept({
+        requestId: input.requestId ?? randomUUID(),
+        functionName: version.functionName,
+        qualifier: input.ref.qualifier,
         payload: input.payload.length === 0 ? Buffer.from('{}') : input.payload,
-        invokedFunctionArn: this.arns.function(fn.name, input.ref.qualifier),
         clientContext,
-        traceId: traceId(),
       });
-    } finally {
-      release();
+      return { statusCode: 202, executedVersion: undefined, payload: undefined, functionError: undefined, logResult: undefined };
     }
-    const logLines = this.record(version, requestId, startedAtMs, result);
+    const { result, logLines } = await this.run({
+      version,
+      invokedFunctionArn: this.arns.function(version.functionName, input.ref.qualifier),
+      requestId: randomUUID(),
+      payload: input.payload.length === 0 ? Buffer.from('{}') : input.payload,
+      clientContext,
+    });
     return {
       statusCode: 200,
       executedVersion: version.version,
@@ -94,7 +115,37 @@ export class InvokeService {
     };
   }
 
-  private spec(v: FunctionVersion): EnvironmentSpec {
+  /**
+   * Runs one invocation of a resolved version: a concurrency lease (TooManyRequestsException when
+   * none is left), a warm or new environment, then the record and log lines. The synchronous path
+   * and the async workers both come through here.
+   */
+  async run(req: RunRequest): Promise<RunOutcome> {
+    const version = req.version;
+    const support = this.engine.support(version.config.runtime ?? '');
+    if (!support.ok) throw new AwsError('InvalidRuntimeException', support.reason);
+
+    const fn = this.functions.requireFunction(version.functionName);
+    const release = this.leases.acquire(fn.name, fn.reservedConcurrency);
+    const startedAtMs = Date.now();
+    let result: InvocationResult;
+    try {
+      result = await this.engine.invoke(this.spec(version), {
+        requestId: req.requestId,
+        payload: req.payload,
+        invokedFunctionArn: req.invokedFunctionArn,
+        clientContext: req.clientContext,
+        traceId: traceId(),
+      });
+    } finally {
+      release();
+    }
+    const logLines = this.record(version, req.requestId, startedAtMs, Date.now(), result);
+    return { result, logLines };
+  }
+
+  /** The execution spec of a version (also what provisioned concurrency starts environments of). */
+  spec(v: FunctionVersion): EnvironmentSpec {
     return {
       functionName: v.functionName,
       version: v.version,
@@ -102,6 +153,7 @@ export class InvokeService {
       runtime: v.config.runtime ?? '',
       handler: v.config.handler ?? '',
       codeDir: this.code.codeDir(v.codeSha256Hex),
+      optDir: this.functions.optDirFor(v),
       memoryMb: v.config.memoryMb,
       timeoutSeconds: v.config.timeoutSeconds,
       ephemeralStorageMb: v.config.ephemeralStorageMb,
@@ -112,7 +164,7 @@ export class InvokeService {
   }
 
   /** Queues the invocation record and its log lines; returns the lines of its log, START to REPORT. */
-  private record(v: FunctionVersion, requestId: string, startedAtMs: number, r: InvocationResult): string[] {
+  private record(v: FunctionVersion, requestId: string, startedAtMs: number, endedAtMs: number, r: InvocationResult): string[] {
     const lines = [
       startLine(requestId, v.version),
       ...r.logLines.map((l) => l.line),
@@ -126,9 +178,10 @@ export class InvokeService {
         initDurationMs: r.initDurationMs,
       }),
     ];
-    const endMs = startedAtMs + Math.ceil(r.durationMs);
+    // END and REPORT are stamped when the invocation ended: start + duration would put them before
+    // the lines of a cold start, whose duration leaves out the init phase.
     const logGroup = logGroupOf(v);
-    const stamp = (i: number) => (i === 0 ? startedAtMs : i < lines.length - 2 ? r.logLines[i - 1]!.timeMs : endMs);
+    const stamp = (i: number) => (i === 0 ? startedAtMs : i < lines.length - 2 ? r.logLines[i - 1]!.timeMs : endedAtMs);
     this.records.add(
       {
         requestId,

@@ -10,8 +10,9 @@ export interface ReportFields {
   readonly initDurationMs: number | undefined;
 }
 
+/** Billed from the duration as REPORT prints it (to 1/100 ms), so the two never disagree. */
 export function billedDurationMs(durationMs: number): number {
-  return Math.max(1, Math.ceil(durationMs));
+  return Math.max(1, Math.ceil(Math.round(durationMs * 100) / 100));
 }
 
 /** GB-seconds as AWS meters them: memory in GB times billed seconds. */

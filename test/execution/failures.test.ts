@@ -112,7 +112,7 @@ t.test('a response over 6 MB → Function.ResponseSizeTooLarge; the runtime got 
   const first = await engine.invoke(spec, request(spec));
   t.equal(first.outcome, 'response-too-large');
   t.same(json(first.payload), {
-    errorMessage: 'Response payload size exceeded maximum allowed payload size (6291456 bytes).',
+    errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', // sic: AWS's text
     errorType: 'Function.ResponseSizeTooLarge',
   });
   const second = await engine.invoke(spec, request(spec));

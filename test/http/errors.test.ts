@@ -3,9 +3,9 @@
 // collection paths with and without a trailing slash.
 import {
   CreateAliasCommand,
+  GetFunctionCodeSigningConfigCommand,
   GetFunctionCommand,
-  GetFunctionUrlConfigCommand,
-  ListLayersCommand,
+  ListEventSourceMappingsCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
@@ -114,11 +114,11 @@ t.test('RevisionId changes on every change, and a stale one is 412', async (t) =
 t.test('an operation of the model lambdalite does not implement is UnsupportedOperationException', async (t) => {
   const { lambda, server } = await startTestServer(t);
   await createFunction(lambda, 'fn');
-  const layers = await rejection(lambda.send(new ListLayersCommand({})));
-  t.match(layers, { name: 'UnsupportedOperationException', message: /\bListLayers\b/ });
-  t.ok(layers.status! >= 400, `an error status (${layers.status})`);
-  const url = await rejection(lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'fn' })));
-  t.match(url, { name: 'UnsupportedOperationException', message: /\bGetFunctionUrlConfig\b/ });
+  const mappings = await rejection(lambda.send(new ListEventSourceMappingsCommand({})));
+  t.match(mappings, { name: 'UnsupportedOperationException', message: /\bListEventSourceMappings\b/ });
+  t.ok(mappings.status! >= 400, `an error status (${mappings.status})`);
+  const signing = await rejection(lambda.send(new GetFunctionCodeSigningConfigCommand({ FunctionName: 'fn' })));
+  t.match(signing, { name: 'UnsupportedOperationException', message: /\bGetFunctionCodeSigningConfig\b/ });
 
   const unknown = await raw(`${server.url}/2015-03-31/no-such-thing`);
   t.equal(unknown.status, 404);

@@ -6,6 +6,7 @@ import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   ListFunctionsCommand,
+  PublishLayerVersionCommand,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   UpdateFunctionConfigurationCommand,
@@ -19,11 +20,12 @@ import { createFunction, rejection } from '../helpers/aws.js';
 import { NODE_ECHO, ROLE, startTestServer, zip } from '../helpers/server.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
-const LAYER = 'arn:aws:lambda:us-east-1:000000000000:layer:shared:3';
 
 t.test('CreateFunction stores every member it is given and defaults the rest', async (t) => {
   const { lambda } = await startTestServer(t);
   const code = await zip(NODE_ECHO);
+  const layer = await lambda.send(new PublishLayerVersionCommand({ LayerName: 'shared', Content: { ZipFile: await zip({ 'nodejs/x.js': '' }) } }));
+  const LAYER = layer.LayerVersionArn!;
   const created = await createFunction(lambda, 'full', {
     Code: { ZipFile: code },
     Description: 'all the members',
@@ -48,7 +50,7 @@ t.test('CreateFunction stores every member it is given and defaults the rest', a
     Environment: { Variables: { STAGE: 'test', COLOR: 'blue' } },
     EphemeralStorage: { Size: 1024 },
     Architectures: ['arm64'],
-    Layers: [{ Arn: LAYER }],
+    Layers: [{ Arn: LAYER, CodeSize: layer.Content?.CodeSize }],
     Version: '$LATEST',
     PackageType: 'Zip',
     State: 'Active',

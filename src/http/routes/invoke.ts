@@ -1,5 +1,8 @@
 // Invoke: POST /2015-03-31/functions/{FunctionName}/invocations. The payload is passed on as bytes.
+// InvokeAsync (deprecated, still in the model): POST /2014-11-13/functions/{FunctionName}/invoke-async/,
+// an Event invocation by another name.
 import { Type } from '@sinclair/typebox';
+import { MAX_ASYNC_PAYLOAD_BYTES } from '../../events/event-queue.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app.js';
 import { functionRef } from '../refs.js';
@@ -30,11 +33,35 @@ export async function invokeRoutes(app: App, { services }: { services: Services 
       logType: req.headers['x-amz-log-type'],
       clientContext: req.headers['x-amz-client-context'],
       payload: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      requestId: req.id,
     });
-    reply.code(out.statusCode).header('x-amz-executed-version', out.executedVersion);
+    reply.code(out.statusCode);
+    if (out.executedVersion !== undefined) reply.header('x-amz-executed-version', out.executedVersion);
     if (out.functionError) reply.header('x-amz-function-error', out.functionError);
     if (out.logResult !== undefined) reply.header('x-amz-log-result', out.logResult);
     if (out.payload === undefined) return reply.send();
     return reply.type('application/json').send(out.payload);
+  });
+
+  app.post('/2014-11-13/functions/:FunctionName/invoke-async', {
+    bodyLimit: MAX_ASYNC_PAYLOAD_BYTES,
+    config: { operation: 'InvokeAsync', rawBody: true },
+    schema: {
+      operationId: 'InvokeAsync', tags: ['invoke'],
+      description: 'Deprecated: queues the event for an asynchronous run, as Invoke with X-Amz-Invocation-Type: Event does.',
+      params: FunctionNameParams,
+      response: { 202: Type.Object({ Status: Type.Integer() }) },
+    },
+  }, async (req, reply) => {
+    await services.invoker.invoke({
+      ref: functionRef(services, req.params.FunctionName),
+      invocationType: 'Event',
+      logType: undefined,
+      clientContext: undefined,
+      payload: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      requestId: req.id,
+    });
+    reply.code(202);
+    return { Status: 202 };
   });
 }

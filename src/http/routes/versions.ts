@@ -1,6 +1,5 @@
 // PublishVersion and ListVersionsByFunction.
 import { Type } from '@sinclair/typebox';
-import { renderConfiguration } from '../../functions/render.js';
 import type { Services } from '../../services.js';
 import type { App } from '../app.js';
 import { functionName } from '../refs.js';
@@ -9,7 +8,7 @@ import { FunctionConfiguration, FunctionNameParams, open, PagingQuery } from '..
 const tags = ['versions'];
 
 export async function versionRoutes(app: App, { services }: { services: Services }) {
-  const { functions, arns } = services;
+  const { functions } = services;
 
   app.post('/2015-03-31/functions/:FunctionName/versions', {
     config: { operation: 'PublishVersion' },
@@ -24,7 +23,7 @@ export async function versionRoutes(app: App, { services }: { services: Services
     },
   }, async (req, reply) => {
     reply.code(201);
-    return renderConfiguration(functions.publish(functionName(services, req.params.FunctionName), req.body), arns);
+    return functions.render(functions.publish(functionName(services, req.params.FunctionName), req.body));
   });
 
   app.get('/2015-03-31/functions/:FunctionName/versions', {

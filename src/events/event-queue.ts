@@ -1,0 +1,29 @@
+// Accepting an async event: one committed row in SQLite before the caller hears 202 (DESIGN.md:
+// "every accepted async event" survives a restart), then a nudge to the workers.
+import type { NewEvent, QueueRepository } from './queue-repository.js';
+
+/** Milliseconds since the epoch; injectable so tests can age events without waiting. */
+export type Clock = () => number;
+
+// "Invoke" in the API reference: 1 MB request payload for asynchronous invocations.
+export const MAX_ASYNC_PAYLOAD_BYTES = 1048576;
+
+export class EventQueue {
+  private listener: (functionName: string) => void = () => {};
+
+  constructor(
+    private readonly repo: QueueRepository,
+    readonly clock: Clock,
+  ) {}
+
+  /** Stores the event (committed when this returns) and tells the workers. */
+  accept(event: NewEvent): void {
+    this.repo.insert(event, this.clock());
+    this.listener(event.functionName);
+  }
+
+  /** The async worker's hook: called after each accepted event with its function's name. */
+  onAccepted(listener: (functionName: string) => void): void {
+    this.listener = listener;
+  }
+}
