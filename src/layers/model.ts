@@ -1,14 +1,9 @@
 // The stored shape of a layer version. Immutable once published, except for its resource policy
 // and the `deleted` mark that DeleteLayerVersion sets (migrations/005_layers.sql says why).
+import type { PolicyStatement } from '../functions/model.js';
 
-export interface LayerStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow';
-  readonly Principal: string | Record<string, string>;
-  readonly Action: string;
-  readonly Resource: string;
-  readonly Condition?: Record<string, Record<string, string>>;
-}
+/** Layer-version permissions are statements of the same shape as a function's policy. */
+export type LayerStatement = PolicyStatement;
 
 export interface LayerVersionRecord {
   readonly layerName: string;

@@ -8,9 +8,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DEFAULTS, type Config } from '../../src/config.js';
-import { startServer } from '../../src/main.js';
-import { clientFor, ROLE, tempDir, zip, type TestServer } from '../helpers/server.js';
+import type { Config } from '../../src/config.js';
+import { ROLE, startTestServer, tempDir, zip, type TestServer } from '../helpers/server.js';
 
 export const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
@@ -89,26 +88,12 @@ export class TestClock {
 }
 
 /** Like startTestServer, with the async queue's clock injected. */
-export async function startClockedServer(
+export function startClockedServer(
   t: { teardown(fn: () => unknown): void },
   clock: TestClock,
   overrides: Partial<Config> = {},
 ): Promise<TestServer> {
-  const dataDir = tempDir();
-  const server = await startServer({ ...DEFAULTS, port: 0, logLevel: 'warn', ...overrides, dataDir }, { clock: clock.now });
-  const lambda = clientFor(server.url);
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    lambda.destroy();
-    await server.close();
-  };
-  t.teardown(async () => {
-    await stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { server, lambda, dataDir, stop };
+  return startTestServer(t, overrides, { clock: clock.now });
 }
 
 export interface AwsRequest {

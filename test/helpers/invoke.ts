@@ -1,13 +1,13 @@
 // Shared by the invoke tests (test/invoke/): deploy a function from in-memory files, invoke it
 // through the SDK and read the result as a user would (status, payload, FunctionError, ExecutedVersion, log).
 import {
-  CreateFunctionCommand,
   InvokeCommand,
   type CreateFunctionCommandInput,
   type InvokeCommandInput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { ROLE, zip } from './server.js';
+import { createFunction } from './aws.js';
+import { zip } from './server.js';
 
 export const ACCOUNT_ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
@@ -20,18 +20,7 @@ export async function deploy(
   files: Files,
   input: Partial<CreateFunctionCommandInput> = {},
 ) {
-  return lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: ROLE,
-      MemorySize: 128,
-      Timeout: 3,
-      Code: { ZipFile: await zip(files) },
-      ...input,
-    }),
-  );
+  return createFunction(lambda, name, { MemorySize: 128, Timeout: 3, Code: { ZipFile: await zip(files) }, ...input });
 }
 
 export interface Invoked {

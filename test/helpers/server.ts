@@ -31,14 +31,17 @@ export function clientFor(url: string): LambdaClient {
   });
 }
 
-/** Starts a server; `t.teardown` stops it and removes its data directory unless `keepData`. */
+/**
+ * Starts a server; `t.teardown` stops it and removes its data directory unless `keepData`. `clock`
+ * replaces the async queue's Date.now (see test/events/helpers.ts TestClock).
+ */
 export async function startTestServer(
   t: { teardown(fn: () => unknown): void },
   overrides: Partial<Config> = {},
-  { keepData = false } = {},
+  { keepData = false, clock }: { keepData?: boolean; clock?: () => number } = {},
 ): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
-  const server = await startServer({ ...DEFAULTS, port: 0, logLevel: 'warn', ...overrides, dataDir });
+  const server = await startServer({ ...DEFAULTS, port: 0, logLevel: 'warn', ...overrides, dataDir }, clock ? { clock } : undefined);
   const lambda = clientFor(server.url);
   let stopped = false;
   const stop = async () => {
@@ -61,6 +64,11 @@ export function zip(files: Record<string, string | Buffer | [string | Buffer, nu
     const [content, mode] = Array.isArray(value) ? value : [value, 0o644];
     z.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, { mode });
   }
+  return zipBytes(z);
+}
+
+/** Ends a yazl zip and collects its bytes. */
+export function zipBytes(z: yazl.ZipFile): Promise<Buffer> {
   z.end();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {

@@ -14,7 +14,7 @@ import {
 import t from 'tap';
 import yazl from 'yazl';
 import { createFunction, rejection } from '../helpers/aws.js';
-import { NODE_ECHO, startTestServer, zip } from '../helpers/server.js';
+import { NODE_ECHO, startTestServer, zip, zipBytes } from '../helpers/server.js';
 
 const LAYER_ARN = 'arn:aws:lambda:us-east-1:000000000000:layer';
 
@@ -105,13 +105,7 @@ t.test('a function that uses a deleted layer version keeps it, with its CodeSize
 function zeros(name: string, bytes: number): Promise<Buffer> {
   const z = new yazl.ZipFile();
   z.addBuffer(Buffer.alloc(bytes), name, { compressionLevel: 1 } as yazl.Options);
-  z.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on('error', reject);
-  });
+  return zipBytes(z);
 }
 
 t.test('code plus layers over 250 MB unzipped is refused with AWS\'s message', async (t) => {

@@ -7,6 +7,7 @@ import t from 'tap';
 import yazl from 'yazl';
 import { CodeStore } from '../../src/functions/code-store.js';
 import { OptDirs } from '../../src/layers/opt-dirs.js';
+import { zipBytes } from '../helpers/server.js';
 
 type Entry = { name: string; data?: string; mode?: number; link?: string };
 
@@ -18,13 +19,7 @@ function layerZip(entries: Entry[]): Promise<Buffer> {
     else if (e.link !== undefined) z.addBuffer(Buffer.from(e.link), e.name, { mode: 0o120777 });
     else z.addBuffer(Buffer.from(e.data ?? ''), e.name, { mode: e.mode ?? 0o100644 });
   }
-  z.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on('error', reject);
-  });
+  return zipBytes(z);
 }
 
 async function setup(t: { testdir(): string }) {
