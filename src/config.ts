@@ -50,6 +50,14 @@ function matching(pattern: RegExp, what: string) {
   };
 }
 
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    const value = values.find((v) => v === raw);
+    if (value === undefined) throw new ConfigError(`expected one of ${values.join(', ')}, got '${raw}'`);
+    return value;
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const setting = <K extends keyof Config>(s: Setting<K>): Setting<K> => s;
@@ -81,11 +89,7 @@ export const SETTINGS = [
   setting({
     key: 'logLevel', flag: 'log-level', env: 'LAMBDALITE_LOG_LEVEL', defaultValue: 'info',
     description: `server log level (${LOG_LEVELS.join(', ')})`,
-    parse: (raw) => {
-      const level = LOG_LEVELS.find((l) => l === raw);
-      if (!level) throw new ConfigError(`expected one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
-      return level;
-    },
+    parse: oneOf(LOG_LEVELS),
   }),
   setting({
     key: 'accountConcurrency', flag: 'account-concurrency', env: 'LAMBDALITE_ACCOUNT_CONCURRENCY',
@@ -105,11 +109,7 @@ export const SETTINGS = [
   setting({
     key: 'sandbox', flag: 'sandbox', env: 'LAMBDALITE_SANDBOX', defaultValue: 'none',
     description: 'isolate runtimes: none, or bwrap (bubblewrap: code read-only at /var/task, private /tmp, rest of the host hidden)',
-    parse: (raw) => {
-      const mode = SANDBOX_MODES.find((m) => m === raw);
-      if (!mode) throw new ConfigError(`expected one of ${SANDBOX_MODES.join(', ')}, got '${raw}'`);
-      return mode;
-    },
+    parse: oneOf(SANDBOX_MODES),
   }),
   setting({
     key: 'asyncRetryDelayMs', flag: 'async-retry-delay-ms', env: 'LAMBDALITE_ASYNC_RETRY_DELAY_MS', defaultValue: 60000,
