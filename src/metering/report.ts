@@ -15,11 +15,6 @@ export function billedDurationMs(durationMs: number): number {
   return Math.max(1, Math.ceil(Math.round(durationMs * 100) / 100));
 }
 
-/** GB-seconds as AWS meters them: memory in GB times billed seconds. */
-export function gbSeconds(memoryMb: number, billedMs: number): number {
-  return (memoryMb / 1024) * (billedMs / 1000);
-}
-
 export const startLine = (requestId: string, version: string) => `START RequestId: ${requestId} Version: ${version}`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { billedDurationMs, gbSeconds, reportLine } from '../../src/metering/report.js';
+import { billedDurationMs, reportLine } from '../../src/metering/report.js';
 
 t.test('billed duration: rounded up to the millisecond, from the duration REPORT prints', async (t) => {
   const cases: [number, number][] = [
@@ -11,11 +11,6 @@ t.test('billed duration: rounded up to the millisecond, from the duration REPORT
     [899999.5, 900000],
   ];
   for (const [durationMs, billed] of cases) t.equal(billedDurationMs(durationMs), billed, `${durationMs} ms`);
-});
-
-t.test('GB-seconds: memory in GB times billed seconds', async (t) => {
-  t.equal(gbSeconds(1024, 1000), 1);
-  t.equal(gbSeconds(128, 100), 0.0125);
 });
 
 t.test('REPORT line in Lambda\'s format', async (t) => {

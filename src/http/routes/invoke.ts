@@ -9,7 +9,7 @@ import { functionRef } from '../refs.js';
 import { FunctionNameParams, QualifierQuery } from '../schemas.js';
 
 // "Invoke" in the API reference: 6 MB request payload for synchronous invocations.
-export const INVOKE_BODY_LIMIT = 6291456;
+const INVOKE_BODY_LIMIT = 6291456;
 
 export async function invokeRoutes(app: App, { services }: { services: Services }) {
   app.post('/2015-03-31/functions/:FunctionName/invocations', {
