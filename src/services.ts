@@ -77,7 +77,7 @@ export function createServices(
   const code = new CodeStore({ dataDir: config.dataDir });
   const hooks: FunctionHooks = {
     retire: (name, version) => void engine.retire(name, version),
-    runtimeSupport: (runtime) => engine.support(runtime),
+    runtimeSupport: (target) => engine.support(target),
     runtimeUnsupported: (functionName, reason) =>
       logger.warn({ functionName, reason }, 'this machine cannot run the function\'s runtime: invokes will fail with InvalidRuntimeException'),
   };

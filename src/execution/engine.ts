@@ -4,7 +4,7 @@
 import type { ExecutionLogger } from './environment.js';
 import type { Executor, RuntimeSupport } from './executor.js';
 import { VersionPool, type PoolStats } from './version-pool.js';
-import type { EnvironmentSpec, InvocationRequest, InvocationResult } from './types.js';
+import type { EnvironmentSpec, InvocationRequest, InvocationResult, RuntimeTarget } from './types.js';
 
 export interface ExecutionEngineOptions {
   readonly executor: Executor;
@@ -38,7 +38,7 @@ export class ExecutionEngine {
 
   async invoke(spec: EnvironmentSpec, req: InvocationRequest): Promise<InvocationResult> {
     if (this.closed) throw new Error('the execution engine is shut down');
-    const support = this.options.executor.support(spec.runtime);
+    const support = this.options.executor.support(spec);
     if (!support.ok) return unsupported(req, support.reason);
     const pool = this.poolFor(spec);
     const lease = await pool.acquire(req.requestId);
@@ -56,7 +56,7 @@ export class ExecutionEngine {
    */
   async provision(spec: EnvironmentSpec, count: number): Promise<string | undefined> {
     if (this.closed) return 'the execution engine is shut down';
-    const support = this.options.executor.support(spec.runtime);
+    const support = this.options.executor.support(spec);
     if (!support.ok) return support.reason;
     if (count === 0 && !this.pools.has(poolKey(spec.functionName, spec.version))) return undefined;
     return this.poolFor(spec).provision(count);
@@ -68,8 +68,8 @@ export class ExecutionEngine {
   }
 
   /** Whether this engine's executor can run the runtime (checked at create and before invoke). */
-  support(runtime: string): RuntimeSupport {
-    return this.options.executor.support(runtime);
+  support(target: RuntimeTarget): RuntimeSupport {
+    return this.options.executor.support(target);
   }
 
   /** Stops the environments of a function (one version, or all): idle ones now, busy ones when done. */

@@ -1,7 +1,7 @@
 // Where a runtime process lives, behind one interface (DESIGN.md "Executors"): the process
 // executor runs it as a child process; a docker executor or a test fake can take its place.
 import type { Readable } from 'node:stream';
-import type { EnvironmentSpec } from './types.js';
+import type { EnvironmentSpec, RuntimeTarget } from './types.js';
 
 export interface ExecutorStartOptions {
   /** 32 hex digits; names the cgroup and the temp folder. */
@@ -41,8 +41,8 @@ export type { RuntimeSupport };
 
 export interface Executor {
   readonly name: string;
-  /** Whether this executor can run `runtime`; the engine fails an invoke fast when it cannot. */
-  support(runtime: string): RuntimeSupport;
+  /** Whether this executor can run the function; the engine fails an invoke fast when it cannot. */
+  support(target: RuntimeTarget): RuntimeSupport;
   start(options: ExecutorStartOptions): Promise<ExecutorProcess>;
 }
 

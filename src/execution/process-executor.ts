@@ -19,7 +19,7 @@ import {
   type ProcessExit,
   type RuntimeSupport,
 } from './executor.js';
-import type { EnvironmentSpec } from './types.js';
+import type { EnvironmentSpec, RuntimeTarget } from './types.js';
 import { lambdaEnvironment } from './launch-env.js';
 import { detectMemoryControl, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
 import {
@@ -37,6 +37,11 @@ import {
   type HostEntry,
   type SandboxMode,
 } from './sandbox.js';
+
+const IMAGES_NEED_DOCKER: RuntimeSupport = {
+  ok: false,
+  reason: 'container-image functions (PackageType Image) run only on the docker executor: start lambdalite with --executor docker',
+};
 
 /** Joins the cgroup before exec, so not one allocation or child escapes the cap. */
 const JOIN_CGROUP = 'echo $$ > "$0" && exec "$@"';
@@ -111,13 +116,14 @@ export class ProcessExecutor implements Executor {
     return this.memory.mode;
   }
 
-  support(runtime: string): RuntimeSupport {
-    return runtimeSupport(runtime);
+  support(target: RuntimeTarget): RuntimeSupport {
+    if (target.image) return IMAGES_NEED_DOCKER;
+    return runtimeSupport(target.runtime);
   }
 
   async start(o: ExecutorStartOptions): Promise<ExecutorProcess> {
     const { spec } = o;
-    const support = runtimeSupport(spec.runtime);
+    const support = this.support(spec);
     const found = launchRecipe(spec.runtime, spec.codeDir);
     if (!support.ok || !found) {
       throw new ExecutorStartError('InvalidRuntimeException', support.ok ? `unknown runtime '${spec.runtime}'` : support.reason);

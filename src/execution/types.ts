@@ -8,10 +8,16 @@ export interface EnvironmentSpec {
   readonly version: string;
   /** Unqualified function ARN, e.g. arn:aws:lambda:us-east-1:000000000000:function:my-fn */
   readonly functionArn: string;
+  /** The Lambda runtime id; '' for a container-image function, whose image brings its runtime. */
   readonly runtime: string;
   readonly handler: string;
-  /** Absolute path of the unpacked deployment package (read-only for the function). */
+  /**
+   * Absolute path of the unpacked deployment package (read-only for the function); '' for a
+   * container-image function, whose code is in its image.
+   */
   readonly codeDir: string;
+  /** Set for PackageType Image: the image to run and its ImageConfig overrides. */
+  readonly image?: ImageSpec;
   /**
    * Absolute path of the function's layers merged into one tree (src/layers/opt-dirs.ts), which
    * the runtime sees as /opt; undefined when the version has no layers.
@@ -30,6 +36,20 @@ export interface EnvironmentSpec {
   readonly region: string;
   readonly logGroupName: string;
 }
+
+/** A container-image function's image (Code.ImageUri) and ImageConfig, as AWS applies them. */
+export interface ImageSpec {
+  readonly uri: string;
+  /** ImageConfig.EntryPoint: replaces the image's ENTRYPOINT when set. */
+  readonly entryPoint?: readonly string[];
+  /** ImageConfig.Command: replaces the image's CMD when set. */
+  readonly command?: readonly string[];
+  /** ImageConfig.WorkingDirectory: replaces the image's WORKDIR when set. */
+  readonly workingDirectory?: string;
+}
+
+/** What an executor needs to know to say whether it can run a function. */
+export type RuntimeTarget = Pick<EnvironmentSpec, 'runtime' | 'image'>;
 
 export interface InvocationRequest {
   readonly requestId: string;

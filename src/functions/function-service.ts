@@ -10,6 +10,7 @@ import { awsTimestamp, hexToBase64, renderConfiguration, renderListed, type Func
 import type { FunctionRepository } from './repository.js';
 import { applyConfig, checkArchitectures, checkRole, DEFAULT_CONFIG, type ConfigInput } from './validate.js';
 import { checkTags } from './tags.js';
+import type { RuntimeTarget } from '../execution/types.js';
 
 export interface CodeInput {
   ZipFile?: Uint8Array | string;
@@ -44,7 +45,7 @@ export interface FunctionHooks {
   retire(functionName: string, version?: string): void;
   /** A function was created or updated with a runtime this machine cannot run (said, not refused). */
   runtimeUnsupported(functionName: string, reason: string): void;
-  runtimeSupport(runtime: string): { ok: true } | { ok: false; reason: string };
+  runtimeSupport(target: RuntimeTarget): { ok: true } | { ok: false; reason: string };
 }
 
 /** What the function service needs of layers (src/layers/service.ts). */
@@ -110,7 +111,7 @@ export class FunctionService {
 
   /** AWS accepts any runtime of its list; lambdalite says when this machine cannot run it. */
   private noteRuntime(v: FunctionVersion): void {
-    const support = this.hooks.runtimeSupport(v.config.runtime ?? '');
+    const support = this.hooks.runtimeSupport({ runtime: v.config.runtime ?? '' });
     if (!support.ok) this.hooks.runtimeUnsupported(v.functionName, support.reason);
   }
 

@@ -7,7 +7,7 @@ import type { Arns, FunctionRef } from '../functions/arn.js';
 import type { CodeStore } from '../functions/code-store.js';
 import type { FunctionService } from '../functions/function-service.js';
 import type { FunctionVersion } from '../functions/model.js';
-import type { EnvironmentSpec, InvocationRequest, InvocationResult } from '../execution/types.js';
+import type { EnvironmentSpec, InvocationRequest, InvocationResult, RuntimeTarget } from '../execution/types.js';
 import { billedDurationMs, endLine, logTail, reportLine, startLine } from '../metering/report.js';
 import type { RuntimeSupport } from '../execution/executor.js';
 import { MAX_ASYNC_PAYLOAD_BYTES, type EventQueue } from '../events/event-queue.js';
@@ -18,7 +18,7 @@ import { pickVersion } from './weighted-routing.js';
 /** What the invoke path needs of the execution layer. */
 export interface InvocationEngine {
   invoke(spec: EnvironmentSpec, req: InvocationRequest): Promise<InvocationResult>;
-  support(runtime: string): RuntimeSupport;
+  support(target: RuntimeTarget): RuntimeSupport;
 }
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
@@ -122,7 +122,8 @@ export class InvokeService {
    */
   async run(req: RunRequest): Promise<RunOutcome> {
     const version = req.version;
-    const support = this.engine.support(version.config.runtime ?? '');
+    const spec = this.spec(version);
+    const support = this.engine.support(spec);
     if (!support.ok) throw new AwsError('InvalidRuntimeException', support.reason);
 
     const fn = this.functions.requireFunction(version.functionName);
@@ -130,7 +131,7 @@ export class InvokeService {
     const startedAtMs = Date.now();
     let result: InvocationResult;
     try {
-      result = await this.engine.invoke(this.spec(version), {
+      result = await this.engine.invoke(spec, {
         requestId: req.requestId,
         payload: req.payload,
         invokedFunctionArn: req.invokedFunctionArn,
