@@ -1,6 +1,10 @@
 // Every setting lambdalite reads: its flag, its environment variable, its default and its check.
 // Nothing else in the codebase reads process.env or argv for settings (STYLE.md habit 7).
 import { SANDBOX_MODES, type SandboxMode } from './execution/sandbox.js';
+import { RUNTIMES } from './runtimes/table.js';
+
+export const EXECUTORS = ['process', 'docker'] as const;
+export type ExecutorName = (typeof EXECUTORS)[number];
 
 export interface Config {
   readonly host: string;
@@ -13,6 +17,13 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly keepAliveMs: number;
   readonly sandbox: SandboxMode;
+  readonly zygotes: number;
+  readonly executor: ExecutorName;
+  /** The Docker Engine API: unix:///path/to/socket or tcp://host:port. */
+  readonly dockerHost: string;
+  readonly dockerNetwork: string | undefined;
+  /** Runtime id → image, replacing the docker executor's own choice (src/runtimes/images.ts). */
+  readonly runtimeImages: Readonly<Record<string, string>> | undefined;
   readonly asyncRetryDelayMs: number;
   readonly asyncWorkers: number;
   readonly asyncFunctionConcurrency: number;
@@ -56,6 +67,20 @@ function oneOf<T extends string>(values: readonly T[]) {
     if (value === undefined) throw new ConfigError(`expected one of ${values.join(', ')}, got '${raw}'`);
     return value;
   };
+}
+
+/** `nodejs20.x=repo:tag,python3.12=repo:tag`: known runtime ids, each once, to image references. */
+function runtimeImageList(raw: string): Readonly<Record<string, string>> {
+  const images: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const m = /^\s*([\w.]+)=([\w.\/:@-]+)\s*$/.exec(pair);
+    if (!m) throw new ConfigError(`expected runtime=image pairs such as nodejs20.x=my/node:20, got '${pair}'`);
+    const [, runtime, image] = m as unknown as [string, string, string];
+    if (!RUNTIMES[runtime]) throw new ConfigError(`unknown runtime '${runtime}' (known: ${Object.keys(RUNTIMES).join(', ')})`);
+    if (runtime in images) throw new ConfigError(`runtime '${runtime}' is given twice`);
+    images[runtime] = image;
+  }
+  return images;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -110,6 +135,31 @@ export const SETTINGS = [
     key: 'sandbox', flag: 'sandbox', env: 'LAMBDALITE_SANDBOX', defaultValue: 'none',
     description: 'isolate runtimes: none, or bwrap (bubblewrap: code read-only at /var/task, private /tmp, rest of the host hidden)',
     parse: oneOf(SANDBOX_MODES),
+  }),
+  setting({
+    key: 'zygotes', flag: 'zygotes', env: 'LAMBDALITE_ZYGOTES', defaultValue: 2,
+    description: 'pre-started Node.js runtimes waiting for a function, for fast cold starts (process executor with cgroup memory caps, no sandbox); 0 for none',
+    parse: integer(0, 64),
+  }),
+  setting({
+    key: 'executor', flag: 'executor', env: 'LAMBDALITE_EXECUTOR', defaultValue: 'process',
+    description: 'where runtimes run: process (child processes), or docker (one container per execution environment)',
+    parse: oneOf(EXECUTORS),
+  }),
+  setting({
+    key: 'dockerHost', flag: 'docker-host', env: 'DOCKER_HOST', defaultValue: 'unix:///var/run/docker.sock',
+    description: 'Docker Engine API of the docker executor (unix:///path or tcp://host:port)',
+    parse: matching(/^(unix:\/\/\/\S+|\/\S+|tcp:\/\/[\w.-]+:\d+)$/, 'unix:///path/to/docker.sock or tcp://host:port'),
+  }),
+  setting({
+    key: 'dockerNetwork', flag: 'docker-network', env: 'LAMBDALITE_DOCKER_NETWORK', defaultValue: undefined,
+    description: "docker network for function containers, one lambdalite is on itself (its compose network); default: the host's bridge",
+    parse: matching(/^[a-zA-Z0-9][\w.-]*$/, 'a docker network name'),
+  }),
+  setting({
+    key: 'runtimeImages', flag: 'runtime-images', env: 'LAMBDALITE_RUNTIME_IMAGES', defaultValue: undefined,
+    description: 'images the docker executor uses per runtime, e.g. nodejs20.x=my/node:20,python3.12=my/py:3.12',
+    parse: runtimeImageList,
   }),
   setting({
     key: 'asyncRetryDelayMs', flag: 'async-retry-delay-ms', env: 'LAMBDALITE_ASYNC_RETRY_DELAY_MS', defaultValue: 60000,

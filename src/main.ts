@@ -4,9 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import type { Config } from './config.js';
+import type { Config, ExecutorName } from './config.js';
 import { openDatabase } from './db.js';
+import { DockerExecutor } from './execution/docker-executor.js';
 import { ExecutionEngine } from './execution/engine.js';
+import type { Executor } from './execution/executor.js';
 import { ProcessExecutor } from './execution/process-executor.js';
 import { buildApp, type App } from './http/app.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
@@ -21,12 +23,27 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** Each executor, made ready before the database opens, with what the start-up log says of it. */
+const EXECUTORS: Readonly<Record<ExecutorName, (config: Config, dataDir: string) => Promise<{ executor: Executor; details: object }>>> = {
+  // Refuses to start when an asked-for sandbox cannot run.
+  process: async (config) => {
+    const executor = new ProcessExecutor({ sandbox: config.sandbox, zygotes: config.zygotes });
+    return { executor, details: { memoryLimits: executor.memoryMode, sandbox: executor.sandbox } };
+  },
+  // Refuses to start without a Docker Engine; removes the containers an earlier run left.
+  docker: async (config, dataDir) => {
+    const { executor, orphansRemoved } = await DockerExecutor.create({
+      dockerHost: config.dockerHost, network: config.dockerNetwork, runtimeImages: config.runtimeImages, dataDir,
+    });
+    return { executor, details: { network: executor.networkMode, runtimeApi: executor.runtimeApiHost.advertise, orphansRemoved } };
+  },
+};
+
 export async function startServer(config: Config, options: ServiceOptions = {}): Promise<Server> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.logLevel, base: undefined });
-  // Before the database opens: the executor refuses to start when an asked-for sandbox cannot run.
-  const executor = new ProcessExecutor({ sandbox: config.sandbox });
+  const { executor, details } = await EXECUTORS[config.executor](config, dataDir);
   const db = openDatabase(join(dataDir, 'lambdalite.db'));
   const engine = new ExecutionEngine({
     executor,
@@ -41,6 +58,7 @@ export async function startServer(config: Config, options: ServiceOptions = {}):
     try {
       services.asyncWorker.stop();
       await engine.shutdown();
+      await executor.close?.();
     } finally {
       services.destinations.destroy();
       services.records.close();
@@ -56,7 +74,7 @@ export async function startServer(config: Config, options: ServiceOptions = {}):
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir, memoryLimits: executor.memoryMode, sandbox: executor.sandbox }, 'lambdalite is listening');
+  logger.info({ url, dataDir, executor: executor.name, ...details }, 'lambdalite is listening');
   services.asyncWorker.start();
   // Provisioned environments of the stored configurations start again (IN_PROGRESS until ready).
   services.provisionedConcurrency.startAll().catch((err: unknown) => logger.error({ err }, 'provisioned environments could not be started'));

@@ -4,6 +4,7 @@ import { AliasService } from './functions/alias-service.js';
 import { Arns } from './functions/arn.js';
 import { CodeStore } from './functions/code-store.js';
 import { ConcurrencyService } from './functions/concurrency-service.js';
+import { DeploymentPackages } from './functions/deployment-package.js';
 import { FunctionService, type FunctionHooks } from './functions/function-service.js';
 import { PolicyService } from './functions/policy-service.js';
 import { ProvisionedConcurrencyRepository } from './functions/provisioned-concurrency-repository.js';
@@ -79,14 +80,14 @@ export function createServices(
     retire: (name, version) => void engine.retire(name, version),
     runtimeSupport: (target) => engine.support(target),
     runtimeUnsupported: (functionName, reason) =>
-      logger.warn({ functionName, reason }, 'this machine cannot run the function\'s runtime: invokes will fail with InvalidRuntimeException'),
+      logger.warn({ functionName, reason }, 'this executor cannot run the function (its runtime or container image): invokes will fail with InvalidRuntimeException'),
   };
   // Code.Location and a layer's Content.Location: the code route serves any stored digest.
   const codeUrl = (sha: string) => `${baseUrl()}/lambdalite/code/${sha}.zip`;
   const layerRepo = new LayerRepository(db);
   const optDirs = new OptDirs({ dataDir: config.dataDir, codeDir: (sha) => code.codeDir(sha) });
   const layers = new LayerService(layerRepo, code, account, codeUrl, optDirs);
-  const functions = new FunctionService(repo, code, arns, codeUrl, hooks, layers);
+  const functions = new FunctionService(repo, new DeploymentPackages(code), arns, codeUrl, hooks, layers);
   const provisionedRepo = new ProvisionedConcurrencyRepository(db);
   const concurrency = new ConcurrencyService(repo, functions, config.accountConcurrency, (except) => provisionedRepo.totalOutsideReservations(except));
   const leases = new ConcurrencyLeases(() => concurrency.unreserved(), (name) => provisionedRepo.totalFor(name));

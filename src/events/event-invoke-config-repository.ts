@@ -1,5 +1,6 @@
 // SQL for event invoke configurations (migrations/003_async_events.sql), and nothing else.
-import type { Db } from '../db.js';
+import type { Statement } from 'better-sqlite3';
+import { statementCache, type Db } from '../db.js';
 
 export interface EventInvokeConfig {
   readonly functionName: string;
@@ -33,22 +34,24 @@ const toConfig = (r: ConfigRow): EventInvokeConfig => ({
 });
 
 export class EventInvokeConfigRepository {
-  constructor(private readonly db: Db) {}
+  private readonly sql: (text: string) => Statement;
+
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   get(functionName: string, qualifier: string): EventInvokeConfig | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?')
+    const row = this.sql('SELECT * FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?')
       .get(functionName, qualifier) as ConfigRow | undefined;
     return row && toConfig(row);
   }
 
   put(c: EventInvokeConfig): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT OR REPLACE INTO event_invoke_configs
            (function_name, qualifier, maximum_retry_attempts, maximum_event_age_seconds, on_success, on_failure, last_modified_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -58,14 +61,12 @@ export class EventInvokeConfigRepository {
   }
 
   delete(functionName: string, qualifier: string): boolean {
-    return this.db
-      .prepare('DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?')
+    return this.sql('DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?')
       .run(functionName, qualifier).changes > 0;
   }
 
   list(functionName: string, afterQualifier: string, limit: number): EventInvokeConfig[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT * FROM event_invoke_configs WHERE function_name = ? AND qualifier > ?
          ORDER BY qualifier LIMIT ?`,
       )

@@ -20,7 +20,7 @@ import {
 } from './failures.js';
 import { LogCapture, type LogLine } from './log-capture.js';
 import { logStreamName } from './log-stream.js';
-import { createTmpDir, removeTmpDir, tmpDirUsageBytes } from './tmp-dir.js';
+import { createTmpDir, removeTmpDir, TmpDirMeter } from './tmp-dir.js';
 import type { EnvironmentSpec, InvocationOutcome, InvocationRequest, InvocationResult } from './types.js';
 
 export interface ExecutionLogger {
@@ -55,6 +55,7 @@ export class Environment {
   readonly id = randomBytes(16).toString('hex');
   readonly logStreamName: string;
   readonly tmpDir: string;
+  private readonly tmpMeter: TmpDirMeter;
   /** Spawn to first /next (AWS's Init Duration); set once init ends, successfully or not. */
   initDurationMs: number | undefined;
   /** Called once when the environment leaves service (dead or stopping). */
@@ -87,6 +88,7 @@ export class Environment {
   ) {
     this.logStreamName = logStreamName(spec.version, this.id);
     this.tmpDir = join(options.tmpRoot, this.id);
+    this.tmpMeter = new TmpDirMeter(this.tmpDir);
   }
 
   get state(): EnvironmentState {
@@ -177,7 +179,7 @@ export class Environment {
     const healthy = answer.outcome !== 'timeout' && answer.outcome !== 'crash' && (await this.awaitRuntimeDone(deadlineMs));
     if (healthy) {
       await nextTurn(); // output written before the runtime's /next is read in the same loop turn
-      const usedBytes = await tmpDirUsageBytes(this.tmpDir);
+      const usedBytes = await this.tmpMeter.usageBytes();
       if (usedBytes > this.spec.ephemeralStorageMb * MiB) {
         notes.push({
           timeMs: Date.now(),
@@ -207,7 +209,7 @@ export class Environment {
   }
 
   private async launch(): Promise<void> {
-    this.server = await startRuntimeApiServer(this.listener);
+    this.server = await startRuntimeApiServer(this.listener, this.options.executor.runtimeApiHost);
     await createTmpDir(this.tmpDir);
     this.spawnedAt = performance.now();
     const proc = await this.options.executor.start({

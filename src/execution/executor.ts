@@ -39,11 +39,23 @@ export interface ExecutorProcess {
 import type { RuntimeSupport } from '../runtimes/table.js';
 export type { RuntimeSupport };
 
+/** Where an environment's Runtime API listens, and the address its runtime is told to call. */
+export interface RuntimeApiHost {
+  /** The local IP address the listener binds. */
+  readonly bind: string;
+  /** The host part of AWS_LAMBDA_RUNTIME_API, as the runtime reaches the listener. */
+  readonly advertise: string;
+}
+
 export interface Executor {
   readonly name: string;
+  /** Unset: 127.0.0.1 for both, right for runtimes on this host; a container needs another. */
+  readonly runtimeApiHost?: RuntimeApiHost;
   /** Whether this executor can run the function; the engine fails an invoke fast when it cannot. */
   support(target: RuntimeTarget): RuntimeSupport;
   start(options: ExecutorStartOptions): Promise<ExecutorProcess>;
+  /** Releases what the executor itself holds (not the environments', which the engine stops). */
+  close?(): Promise<void>;
 }
 
 /** start() failed before a runtime ran; errorType is what AWS reports for it. */

@@ -2,7 +2,7 @@
 // the server's own cgroup (v2 when the unified hierarchy has the memory controller, else v1);
 // where neither is writable, the 'rss' mode samples VmRSS/VmHWM from /proc and kills over the cap.
 // Detected once (detectMemoryControl caches), exposed as `mode`.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, writeFileSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +16,8 @@ export interface MemoryCage {
   /** Starts watching the runtime (rss mode); onOverLimit kills it. */
   watch(pid: number, onOverLimit: () => void): void;
   maxUsageBytes(): number;
+  /** Sets a new (lower) cap, for a runtime started before its function was known (zygote-pool.ts). */
+  resize(memoryMb: number): void;
   oomKilled(): boolean;
   /** Kills every process left in the cage, waits for them, removes the cgroup. */
   remove(): Promise<void>;
@@ -76,6 +78,11 @@ async function removeCgroup(dir: string, kill: () => number): Promise<void> {
   throw new Error(`could not remove cgroup ${dir}: processes remain`);
 }
 
+/** `/bin/sh` arguments that join the cgroup before exec, so not one allocation or child escapes the cap. */
+export function inCgroup(procsFile: string, command: string, args: readonly string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', procsFile, command, ...args]];
+}
+
 /** Per-cgroup-version file names; everything else is shared. */
 interface CgroupFiles {
   readonly mode: 'cgroup-v1' | 'cgroup-v2';
@@ -107,24 +114,24 @@ const V2: CgroupFiles = {
 function cgroupCage(files: CgroupFiles, parent: string, envId: string, memoryMb: number): MemoryCage {
   const dir = join(parent, `lambdalite-${envId}`);
   mkdirSync(dir);
-  for (const [file, value] of files.limits(memoryMb * MiB)) {
-    if (existsSync(join(dir, file))) writeFileSync(join(dir, file), value);
-  }
+  const limit = (mb: number): void => {
+    for (const [file, value] of files.limits(mb * MiB)) {
+      if (existsSync(join(dir, file))) writeFileSync(join(dir, file), value);
+    }
+  };
+  limit(memoryMb);
   const procsFile = join(dir, 'cgroup.procs');
   let peakBytes = 0;
   let oom = false;
+  // Read after every invocation (REPORT's Max Memory Used): one pread on a file kept open.
+  const peak = new PeakFile(files.peak.map((file) => join(dir, file)));
   const sample = (): void => {
-    for (const file of files.peak) {
-      const value = Number(read(join(dir, file)));
-      if (Number.isFinite(value) && value > 0) {
-        peakBytes = Math.max(peakBytes, value);
-        return;
-      }
-    }
+    peakBytes = Math.max(peakBytes, peak.read());
   };
   return {
     procsFile,
     watch: () => undefined,
+    resize: limit,
     maxUsageBytes: () => {
       sample();
       return peakBytes;
@@ -135,13 +142,48 @@ function cgroupCage(files: CgroupFiles, parent: string, envId: string, memoryMb:
     },
     remove: async () => {
       sample();
+      peak.close();
       oom ||= files.oomKilled(dir);
       await removeCgroup(dir, () => killPids(procsFile));
     },
   };
 }
 
+/** The first of a cgroup's peak-usage files that opens, read again in place (kernfs regenerates it at offset 0). */
+class PeakFile {
+  private fd: number | undefined;
+  private readonly buffer = Buffer.alloc(32);
+
+  constructor(private readonly candidates: readonly string[]) {}
+
+  read(): number {
+    if (this.fd === undefined) {
+      for (const file of this.candidates) {
+        try {
+          this.fd = openSync(file, 'r');
+          break;
+        } catch {
+          continue;
+        }
+      }
+    }
+    if (this.fd === undefined) return 0;
+    try {
+      const value = Number(this.buffer.toString('latin1', 0, readSync(this.fd, this.buffer, 0, this.buffer.length, 0)));
+      return Number.isFinite(value) ? value : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
 function rssCage(memoryMb: number): MemoryCage {
+  let capMb = memoryMb;
   let peakKb = 0;
   let over = false;
   let timer: NodeJS.Timeout | undefined;
@@ -153,7 +195,7 @@ function rssCage(memoryMb: number): MemoryCage {
         if (!status) return;
         peakKb = Math.max(peakKb, statusKb(status, 'VmHWM'));
         const rssKb = statusKb(status, 'VmRSS');
-        if (rssKb * 1024 > memoryMb * MiB && !over) {
+        if (rssKb * 1024 > capMb * MiB && !over) {
           over = true;
           onOverLimit();
         }
@@ -161,6 +203,9 @@ function rssCage(memoryMb: number): MemoryCage {
       sample();
       timer = setInterval(sample, 100);
       timer.unref();
+    },
+    resize: (mb) => {
+      capMb = mb;
     },
     maxUsageBytes: () => peakKb * 1024,
     oomKilled: () => over,

@@ -20,8 +20,9 @@ import {
   type RuntimeSupport,
 } from './executor.js';
 import type { EnvironmentSpec, RuntimeTarget } from './types.js';
+import { ZygotePool, type Zygote } from './zygote-pool.js';
 import { lambdaEnvironment } from './launch-env.js';
-import { detectMemoryControl, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
+import { detectMemoryControl, inCgroup, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
 import {
   bwrapArgs,
   bwrapAvailable,
@@ -43,14 +44,18 @@ const IMAGES_NEED_DOCKER: RuntimeSupport = {
   reason: 'container-image functions (PackageType Image) run only on the docker executor: start lambdalite with --executor docker',
 };
 
-/** Joins the cgroup before exec, so not one allocation or child escapes the cap. */
-const JOIN_CGROUP = 'echo $$ > "$0" && exec "$@"';
+const HOST_PATH = process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin';
 
 export interface ProcessExecutorOptions {
   /** Defaults to what detectMemoryControl() finds on this machine. */
   readonly memory?: MemoryControl;
   /** 'bwrap' runs each runtime in bubblewrap; the constructor throws if bwrap cannot run here. */
   readonly sandbox?: SandboxMode;
+  /**
+   * Pre-started Node.js runtimes kept waiting for a function (zygote-pool.ts); 0 for none. Used
+   * only with cgroup memory caps and no sandbox, where a zygote runs exactly as a spawned runtime.
+   */
+  readonly zygotes?: number;
 }
 
 /** What to spawn, with which Lambda paths, once the recipe is placed in (or out of) a sandbox. */
@@ -100,6 +105,7 @@ export class ProcessExecutor implements Executor {
   private readonly bwrapPath: string | undefined;
   /** The host's system layer per interpreter, looked up once. */
   private readonly systems = new Map<string, readonly HostEntry[]>();
+  private readonly zygotes: ZygotePool | undefined;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.memory = options.memory ?? detectMemoryControl();
@@ -109,6 +115,12 @@ export class ProcessExecutor implements Executor {
       const bwrap = bwrapAvailable();
       if (!bwrap.ok) throw new Error(`sandbox 'bwrap' was asked for, but bubblewrap cannot be used: ${bwrap.reason}`);
       this.bwrapPath = bwrap.path;
+    }
+    const size = options.zygotes ?? 0;
+    const node = launchRecipe('nodejs20.x', '');
+    if (size > 0 && this.sandbox === 'none' && this.memory.mode !== 'rss' && node && runtimeSupport('nodejs20.x').ok) {
+      const env = { PATH: HOST_PATH, TZ: ':UTC', LANG: 'en_US.UTF-8', LAMBDALITE_ZYGOTE: '1' };
+      this.zygotes = new ZygotePool({ command: node.command, args: node.args, env, cwd: '/' }, size, this.memory);
     }
   }
 
@@ -130,24 +142,19 @@ export class ProcessExecutor implements Executor {
     }
     const recipe = withLayerBootstrap(found, spec);
     await checkEntrypoint(recipe.command, spec.codeDir);
+    const zygote = this.zygoteFor(spec);
+    if (zygote) {
+      ZygotePool.assign(zygote, spec.memoryMb, { env: this.environment(o, recipe), cwd: spec.codeDir });
+      return new ChildHandle(zygote.child.pid!, zygote.child, zygote.cage, zygote.child.pid!, false);
+    }
     const cage = this.memory.create(o.envId, spec.memoryMb);
     const runtimeArgs = [
       ...(spec.optDir !== undefined ? layerRuntimeArgs(spec.runtime) : []),
       ...(cage.procsFile ? recipe.args : [...recipe.memoryCapArgs(spec.memoryMb), ...recipe.args]),
     ];
     const placed = this.place(recipe, runtimeArgs, spec.codeDir, o.tmpDir, spec.optDir);
-    const env = lambdaEnvironment({
-      spec: { ...spec, codeDir: placed.codeDir, optDir: placed.optDir },
-      runtimeApiAddress: o.runtimeApiAddress,
-      logStreamName: o.logStreamName,
-      tmpDir: placed.tmpDir,
-      runtimeDir: placed.runtimeDir,
-      executionEnv: RUNTIMES[spec.runtime]?.executionEnv,
-      hostPath: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-    });
-    const [command, args] = cage.procsFile
-      ? ['/bin/sh', ['-c', JOIN_CGROUP, cage.procsFile, placed.command, ...placed.args]]
-      : [placed.command, placed.args];
+    const env = this.environment(o, placed);
+    const [command, args] = cage.procsFile ? inCgroup(cage.procsFile, placed.command, placed.args) : [placed.command, placed.args];
     const child = spawn(command, args, { cwd: spec.codeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([err]) => Promise.reject(err))]);
@@ -159,6 +166,39 @@ export class ProcessExecutor implements Executor {
     // The rss watcher samples one process: below bwrap's, the runtime's own (a cgroup needs no pid).
     const watchPid = sandboxed && !cage.procsFile ? runtimePidInside(child.pid!) : child.pid!;
     return new ChildHandle(child.pid!, child, cage, watchPid, sandboxed);
+  }
+
+  /** How many cold starts a zygote has served. */
+  get zygotesTaken(): number {
+    return this.zygotes?.taken ?? 0;
+  }
+
+  /** Stops the zygotes; the environments' runtimes are the engine's to stop. */
+  async close(): Promise<void> {
+    await this.zygotes?.close();
+  }
+
+  /** The Lambda environment variables of a runtime placed (or not) in the sandbox. */
+  private environment(o: ExecutorStartOptions, placed: Pick<Placement, 'runtimeDir'> & Partial<Placement>): Record<string, string> {
+    return lambdaEnvironment({
+      spec: { ...o.spec, codeDir: placed.codeDir ?? o.spec.codeDir, optDir: placed.optDir ?? o.spec.optDir },
+      runtimeApiAddress: o.runtimeApiAddress,
+      logStreamName: o.logStreamName,
+      tmpDir: placed.tmpDir ?? o.tmpDir,
+      runtimeDir: placed.runtimeDir,
+      executionEnv: RUNTIMES[o.spec.runtime]?.executionEnv,
+      hostPath: HOST_PATH,
+    });
+  }
+
+  /**
+   * A zygote can serve a Node.js function that needs nothing fixed at process start: no layers
+   * (their ESM hook is a runtime flag), no NODE_OPTIONS of its own.
+   */
+  private zygoteFor(spec: EnvironmentSpec): Zygote | undefined {
+    if (!this.zygotes || RUNTIMES[spec.runtime]?.family !== 'nodejs') return undefined;
+    if (spec.optDir !== undefined || spec.environment['NODE_OPTIONS'] !== undefined) return undefined;
+    return this.zygotes.take();
   }
 
   /** The recipe as spawned: directly, or as `bwrap <args> -- command args` with sandbox paths. */

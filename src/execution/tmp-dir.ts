@@ -1,6 +1,7 @@
 // Each environment's private temp folder (TMPDIR), the process executor's stand-in for /tmp.
 // EphemeralStorage is enforced by measuring the folder after each invocation: a folder over the
 // limit discards the environment (the invocation's own result stands; a log line says why).
+import { statSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -12,8 +13,35 @@ export async function removeTmpDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true, maxRetries: 3 });
 }
 
+/**
+ * Measures one environment's folder after each invocation. Most functions never write to /tmp, so
+ * an empty folder whose mtime has not moved since (no entry created or removed in it) is known
+ * to be empty from one stat, without walking it.
+ */
+const COARSE_CLOCK_MS = 50;
+
+export class TmpDirMeter {
+  private emptyAtMtimeMs: number | undefined;
+
+  constructor(private readonly path: string) {}
+
+  async usageBytes(): Promise<number> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.path).mtimeMs;
+    } catch {
+      return 0;
+    }
+    if (mtimeMs === this.emptyAtMtimeMs) return 0;
+    const entries = await readdir(this.path).catch(() => []);
+    // File times tick coarsely (a jiffy): an mtime this recent could be shared by a change to come.
+    this.emptyAtMtimeMs = entries.length === 0 && Date.now() - mtimeMs > COARSE_CLOCK_MS ? mtimeMs : undefined;
+    return entries.length === 0 ? 0 : tmpDirUsageBytes(this.path);
+  }
+}
+
 /** Disk blocks the folder uses, in bytes (sparse files count what they occupy, as on a disk). */
-export async function tmpDirUsageBytes(path: string): Promise<number> {
+async function tmpDirUsageBytes(path: string): Promise<number> {
   let total = 0;
   let entries;
   try {

@@ -3,21 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { AwsError, conflict, invalidParameter, notFound } from '../errors.js';
 import type { Arns, FunctionRef } from './arn.js';
 import { VERSION_NUMBER } from './arn.js';
-import type { CodeStore } from './code-store.js';
+import {
+  checkConfigMembers, checkCreateMembers, checkPackageType, codeLocation, type CodeInput, type CodeLocation, type DeploymentPackages,
+} from './deployment-package.js';
+import { imageSpecOf } from './image.js';
 import { LATEST, type AliasRecord, type FunctionRecord, type FunctionVersion, type VersionConfig } from './model.js';
 import { decodeMarker, maxItems, page } from './paging.js';
-import { awsTimestamp, hexToBase64, renderConfiguration, renderListed, type FunctionConfigurationShape } from './render.js';
+import { awsTimestamp, codeSha256, renderConfiguration, renderListed, type FunctionConfigurationShape } from './render.js';
 import type { FunctionRepository } from './repository.js';
 import { applyConfig, checkArchitectures, checkRole, DEFAULT_CONFIG, type ConfigInput } from './validate.js';
 import { checkTags } from './tags.js';
 import type { RuntimeTarget } from '../execution/types.js';
-
-export interface CodeInput {
-  ZipFile?: Uint8Array | string;
-  S3Bucket?: string;
-  S3Key?: string;
-  ImageUri?: string;
-}
 
 export interface CreateInput extends ConfigInput {
   FunctionName: string;
@@ -83,7 +79,7 @@ export function checkRevision(expected: string | undefined, actual: string, api 
 export class FunctionService {
   constructor(
     private readonly repo: FunctionRepository,
-    private readonly code: CodeStore,
+    private readonly packages: DeploymentPackages,
     private readonly arns: Arns,
     private readonly codeUrl: (sha256Hex: string) => string,
     private readonly hooks: FunctionHooks,
@@ -109,35 +105,35 @@ export class FunctionService {
     this.hooks.retire(functionName, version);
   }
 
-  /** AWS accepts any runtime of its list; lambdalite says when this machine cannot run it. */
+  /**
+   * AWS accepts any runtime of its list, and any image; lambdalite says when this machine cannot run
+   * it (the process executor runs no images).
+   */
   private noteRuntime(v: FunctionVersion): void {
-    const support = this.hooks.runtimeSupport({ runtime: v.config.runtime ?? '' });
+    const image = imageSpecOf(v);
+    const support = this.hooks.runtimeSupport({ runtime: v.config.runtime ?? '', ...(image && { image }) });
     if (!support.ok) this.hooks.runtimeUnsupported(v.functionName, support.reason);
   }
 
   async create(input: CreateInput): Promise<FunctionConfigurationShape> {
     const name = input.FunctionName;
-    const packageType = input.PackageType ?? 'Zip';
-    if (packageType !== 'Zip') {
-      throw invalidParameter(`PackageType ${packageType} is not supported by lambdalite yet: use Zip with Code.ZipFile.`);
-    }
-    if (input.Runtime === undefined) throw invalidParameter('Runtime is required for .zip file archive functions.');
-    if (input.Handler === undefined) throw invalidParameter('Handler is required for .zip file archive functions.');
+    const packageType = checkPackageType(input.PackageType);
     if (input.Role === undefined) throw invalidParameter('Role is required.');
     checkRole(input.Role);
+    checkCreateMembers(packageType, input);
     const base: VersionConfig = {
       ...DEFAULT_CONFIG,
       role: input.Role,
       runtime: undefined,
       handler: undefined,
-      packageType: 'Zip',
+      packageType,
       architectures: input.Architectures ? checkArchitectures(input.Architectures) : DEFAULT_CONFIG.architectures,
     };
     const config = applyConfig(base, input);
     const tags = checkTags(input.Tags ?? {});
     if (this.repo.getFunction(name)) throw conflict(`Function already exist: ${name}`);
     this.layers.checkExisting(config.layers);
-    const stored = await this.storeCode(input.Code);
+    const stored = await this.packages.forCreate(packageType, input.Code);
     await this.prepareLayers(config.layers, stored.sha256Hex);
     const latest: FunctionVersion = {
       functionName: name,
@@ -145,6 +141,7 @@ export class FunctionService {
       config,
       codeSha256Hex: stored.sha256Hex,
       codeSize: stored.size,
+      imageUri: stored.imageUri,
       lastModified: awsTimestamp(),
       revisionId: randomUUID(),
     };
@@ -205,7 +202,7 @@ export class FunctionService {
 
   get(ref: FunctionRef): {
     Configuration: FunctionConfigurationShape;
-    Code: { RepositoryType: string; Location: string };
+    Code: CodeLocation;
     Tags?: Record<string, string>;
     Concurrency?: { ReservedConcurrentExecutions: number };
   } {
@@ -213,7 +210,7 @@ export class FunctionService {
     const fn = this.requireFunction(ref.name);
     return {
       Configuration: this.render(v, ref.qualifier),
-      Code: { RepositoryType: 'S3', Location: this.codeUrl(v.codeSha256Hex) },
+      Code: codeLocation(v, this.codeUrl),
       ...(Object.keys(fn.tags).length > 0 && { Tags: fn.tags }),
       ...(fn.reservedConcurrency !== undefined && {
         Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency },
@@ -252,7 +249,7 @@ export class FunctionService {
     const latest = this.resolve({ name, qualifier: LATEST });
     checkRevision(input.RevisionId, latest.revisionId);
     const architectures = input.Architectures ? checkArchitectures(input.Architectures) : latest.config.architectures;
-    const stored = await this.storeCode(input);
+    const stored = await this.packages.forUpdate(latest.config.packageType, input);
     // The layers stay; the new code must still fit beside them.
     await this.layers.checkSize(latest.config.layers, stored.sha256Hex);
     const next: FunctionVersion = {
@@ -260,6 +257,7 @@ export class FunctionService {
       config: { ...latest.config, architectures },
       codeSha256Hex: stored.sha256Hex,
       codeSize: stored.size,
+      imageUri: stored.imageUri,
       lastModified: awsTimestamp(),
       revisionId: randomUUID(),
     };
@@ -273,6 +271,7 @@ export class FunctionService {
   }
 
   async updateConfiguration(name: string, input: ConfigInput & { RevisionId?: string }): Promise<FunctionConfigurationShape> {
+    checkConfigMembers(this.resolve({ name, qualifier: LATEST }).config.packageType, input);
     if (input.Layers !== undefined) {
       // The members' constraints first (as AWS's validation layer), then the layers themselves.
       const latest = this.resolve({ name, qualifier: LATEST });
@@ -305,7 +304,7 @@ export class FunctionService {
       const fn = this.requireFunction(name);
       const latest = this.resolve({ name, qualifier: LATEST });
       checkRevision(input.RevisionId, latest.revisionId);
-      const latestSha = hexToBase64(latest.codeSha256Hex);
+      const latestSha = codeSha256(latest);
       // A 400, not a 412 (LocalStack's AWS-recorded snapshot TestLambdaVersions::test_publish_with_wrong_sha256).
       if (input.CodeSha256 !== undefined && input.CodeSha256 !== latestSha) {
         throw invalidParameter(
@@ -313,7 +312,7 @@ export class FunctionService {
         );
       }
       const last = this.repo.lastPublished(name);
-      if (last && last.codeSha256Hex === latest.codeSha256Hex && sameConfig(last.config, latest.config)) return last;
+      if (last && last.codeSha256Hex === latest.codeSha256Hex && last.imageUri === latest.imageUri && sameConfig(last.config, latest.config)) return last;
       // Publishing changes $LATEST's RevisionId too, so a RevisionId read before the publish is stale
       // (LocalStack's AWS-validated test_function_revisions_version_and_alias).
       this.repo.putVersion({ ...latest, revisionId: randomUUID() });
@@ -355,18 +354,6 @@ export class FunctionService {
   private async prepareLayers(layerArns: readonly string[], codeSha256Hex: string): Promise<void> {
     await this.layers.checkSize(layerArns, codeSha256Hex);
     this.layers.optDirFor(layerArns);
-  }
-
-  private async storeCode(code: CodeInput) {
-    if (code.ImageUri !== undefined) {
-      throw invalidParameter('Container images (ImageUri) are not supported by lambdalite yet: use Code.ZipFile.');
-    }
-    if (code.S3Bucket !== undefined || code.S3Key !== undefined) {
-      throw invalidParameter('Code from S3 (S3Bucket/S3Key) is not supported by lambdalite: upload the zip as ZipFile.');
-    }
-    if (code.ZipFile === undefined) throw invalidParameter('Please provide a source for function code: ZipFile.');
-    const zip = typeof code.ZipFile === 'string' ? Buffer.from(code.ZipFile, 'base64') : Buffer.from(code.ZipFile);
-    return this.code.put(zip);
   }
 }
 

@@ -21,6 +21,15 @@ export interface VersionConfig {
   readonly kmsKeyArn: string | undefined;
   readonly logFormat: 'Text' | 'JSON';
   readonly logGroup: string | undefined;
+  /** ImageConfig of a container-image function; undefined when none is set (and for .zip functions). */
+  readonly imageConfig?: ImageSettings | undefined;
+}
+
+/** ImageConfig's overrides of the image's ENTRYPOINT, CMD and WORKDIR, as stored. */
+export interface ImageSettings {
+  readonly entryPoint?: readonly string[];
+  readonly command?: readonly string[];
+  readonly workingDirectory?: string;
 }
 
 export interface FunctionVersion {
@@ -28,9 +37,15 @@ export interface FunctionVersion {
   /** `$LATEST` or a published version number as a string ("1", "2", ...). */
   readonly version: string;
   readonly config: VersionConfig;
-  /** Hex SHA-256 of the deployment package; the key of the content-addressed code store. */
+  /**
+   * Hex SHA-256 of the deployment package, the key of the content-addressed code store; for a
+   * container image, its digest (src/functions/image.ts imageDigestHex), which is in no code store.
+   */
   readonly codeSha256Hex: string;
+  /** Bytes of the .zip; 0 for a container image, as AWS reports it. */
   readonly codeSize: number;
+  /** Code.ImageUri as given, for PackageType Image; undefined for a .zip function. */
+  readonly imageUri: string | undefined;
   readonly lastModified: string;
   readonly revisionId: string;
 }

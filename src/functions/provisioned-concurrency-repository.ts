@@ -1,5 +1,6 @@
 // SQL for provisioned concurrency configurations (migrations/006_provisioned_concurrency.sql), and nothing else.
-import type { Db } from '../db.js';
+import type { Statement } from 'better-sqlite3';
+import { statementCache, type Db } from '../db.js';
 
 export interface ProvisionedConfig {
   readonly functionName: string;
@@ -25,24 +26,24 @@ const toConfig = (r: ConfigRow): ProvisionedConfig => ({
 });
 
 export class ProvisionedConcurrencyRepository {
-  private totalForStatement: ReturnType<Db['prepare']> | undefined;
+  private readonly sql: (text: string) => Statement;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   get(functionName: string, qualifier: string): ProvisionedConfig | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
+    const row = this.sql('SELECT * FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
       .get(functionName, qualifier) as ConfigRow | undefined;
     return row && toConfig(row);
   }
 
   put(c: ProvisionedConfig): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT OR REPLACE INTO provisioned_concurrency_configs (function_name, qualifier, requested, last_modified)
          VALUES (?, ?, ?, ?)`,
       )
@@ -50,33 +51,29 @@ export class ProvisionedConcurrencyRepository {
   }
 
   delete(functionName: string, qualifier: string): boolean {
-    return this.db
-      .prepare('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
+    return this.sql('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
       .run(functionName, qualifier).changes > 0;
   }
 
   /** Every configuration of a function, by qualifier. */
   list(functionName: string): ProvisionedConfig[] {
-    const rows = this.db
-      .prepare('SELECT * FROM provisioned_concurrency_configs WHERE function_name = ? ORDER BY qualifier')
+    const rows = this.sql('SELECT * FROM provisioned_concurrency_configs WHERE function_name = ? ORDER BY qualifier')
       .all(functionName) as ConfigRow[];
     return rows.map(toConfig);
   }
 
   /** Names of the functions that have at least one configuration (start-up). */
   functionNames(): string[] {
-    return this.db
-      .prepare('SELECT DISTINCT function_name FROM provisioned_concurrency_configs ORDER BY function_name')
+    return this.sql('SELECT DISTINCT function_name FROM provisioned_concurrency_configs ORDER BY function_name')
       .pluck()
       .all() as string[];
   }
 
   /** A function's provisioned concurrency, every qualifier together (read on every invoke). */
   totalFor(functionName: string): number {
-    this.totalForStatement ??= this.db
-      .prepare('SELECT COALESCE(SUM(requested), 0) FROM provisioned_concurrency_configs WHERE function_name = ?')
-      .pluck();
-    return this.totalForStatement.get(functionName) as number;
+    return this.sql('SELECT COALESCE(SUM(requested), 0) FROM provisioned_concurrency_configs WHERE function_name = ?')
+      .pluck()
+      .get(functionName) as number;
   }
 
   /**
@@ -84,8 +81,7 @@ export class ProvisionedConcurrencyRepository {
    * account's unreserved pool ("Configuring provisioned concurrency"); one function left out.
    */
   totalOutsideReservations(exceptName: string): number {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT COALESCE(SUM(p.requested), 0) FROM provisioned_concurrency_configs p
            JOIN functions f ON f.name = p.function_name
          WHERE f.reserved_concurrency IS NULL AND f.name != ?`,

@@ -1,6 +1,7 @@
 // Turns stored records into the response shapes of the service model (FunctionConfiguration,
 // AliasConfiguration). One place, so every operation answers with the same shape.
 import type { Arns } from './arn.js';
+import { renderImageConfig } from './image.js';
 import type { AliasRecord, FunctionVersion } from './model.js';
 
 /** AWS's LastModified format: `2024-05-01T12:34:56.789+0000`. */
@@ -10,6 +11,14 @@ export function awsTimestamp(date = new Date()): string {
 
 export function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
+}
+
+/**
+ * FunctionConfiguration.CodeSha256: base64 of a .zip's SHA-256; for a container image, its digest in
+ * hex, as AWS reports it (src/functions/image.ts imageDigestHex).
+ */
+export function codeSha256(v: FunctionVersion): string {
+  return v.imageUri !== undefined ? v.codeSha256Hex : hexToBase64(v.codeSha256Hex);
 }
 
 /** The service model's FunctionConfiguration (the members every response carries, and more). */
@@ -54,6 +63,7 @@ export function renderConfiguration(
   layerSize: (layerArn: string) => number = () => 0,
 ): FunctionConfigurationShape {
   const c = v.config;
+  const imageConfig = renderImageConfig(c.imageConfig);
   return {
     FunctionName: v.functionName,
     FunctionArn: asQualified === undefined ? arns.versionArn(v.functionName, v.version) : arns.function(v.functionName, asQualified),
@@ -65,7 +75,7 @@ export function renderConfiguration(
     Timeout: c.timeoutSeconds,
     MemorySize: c.memoryMb,
     LastModified: v.lastModified,
-    CodeSha256: hexToBase64(v.codeSha256Hex),
+    CodeSha256: codeSha256(v),
     Version: v.version,
     ...(Object.keys(c.environment).length > 0 && { Environment: { Variables: c.environment } }),
     TracingConfig: { Mode: c.tracingMode },
@@ -80,6 +90,7 @@ export function renderConfiguration(
     State: 'Active',
     LastUpdateStatus: 'Successful',
     PackageType: c.packageType,
+    ...(imageConfig && { ImageConfigResponse: imageConfig }),
     Architectures: c.architectures,
     EphemeralStorage: { Size: c.ephemeralStorageMb },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },

@@ -20,6 +20,7 @@ interface VersionRow {
   config: string;
   code_sha256: string;
   code_size: number;
+  image_uri: string | null;
   last_modified: string;
   revision_id: string;
 }
@@ -49,6 +50,7 @@ const toVersion = (r: VersionRow): FunctionVersion => ({
   config: JSON.parse(r.config) as VersionConfig,
   codeSha256Hex: r.code_sha256,
   codeSize: r.code_size,
+  imageUri: r.image_uri ?? undefined,
   lastModified: r.last_modified,
   revisionId: r.revision_id,
 });
@@ -151,15 +153,15 @@ export class FunctionRepository {
   putVersion(v: FunctionVersion): void {
     this.sql(
         `INSERT INTO function_versions
-           (function_name, version, version_number, config, code_sha256, code_size, last_modified, revision_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           (function_name, version, version_number, config, code_sha256, code_size, image_uri, last_modified, revision_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (function_name, version) DO UPDATE SET
            config = excluded.config, code_sha256 = excluded.code_sha256, code_size = excluded.code_size,
-           last_modified = excluded.last_modified, revision_id = excluded.revision_id
+           image_uri = excluded.image_uri, last_modified = excluded.last_modified, revision_id = excluded.revision_id
          WHERE function_versions.version = '$LATEST'`,
       )
       .run(v.functionName, v.version, versionNumber(v.version), JSON.stringify(v.config), v.codeSha256Hex,
-        v.codeSize, v.lastModified, v.revisionId);
+        v.codeSize, v.imageUri ?? null, v.lastModified, v.revisionId);
   }
 
   deleteVersion(name: string, version: string): void {

@@ -14,6 +14,7 @@ import { concurrencyRoutes } from './routes/concurrency.js';
 import { eventInvokeConfigRoutes } from './routes/event-invoke-config.js';
 import { functionUrlConfigRoutes } from './routes/function-url-config.js';
 import { functionRoutes } from './routes/functions.js';
+import { healthRoutes } from './routes/health.js';
 import { invokeRoutes } from './routes/invoke.js';
 import { layerRoutes } from './routes/layers.js';
 import { policyRoutes } from './routes/policy.js';
@@ -84,6 +85,7 @@ export async function buildApp(services: Services, logger: FastifyBaseLogger): P
   for (const routes of [functionRoutes, versionRoutes, aliasRoutes, concurrencyRoutes, tagRoutes, policyRoutes, codeRoutes, invokeRoutes, eventInvokeConfigRoutes, functionUrlConfigRoutes, functionUrlRoutes, layerRoutes, provisionedConcurrencyRoutes]) {
     await app.register(routes, { services });
   }
+  await app.register(healthRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

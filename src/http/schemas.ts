@@ -15,6 +15,13 @@ export const PagingQuery = Type.Object({
 
 export const Environment = Type.Object({ Variables: Type.Optional(Type.Record(Type.String(), Type.String())) });
 
+/** The service model's ImageConfig: overrides of a container image's ENTRYPOINT, CMD and WORKDIR. */
+export const ImageConfig = Type.Object({
+  EntryPoint: Type.Optional(Type.Array(Type.String())),
+  Command: Type.Optional(Type.Array(Type.String())),
+  WorkingDirectory: Type.Optional(Type.String()),
+});
+
 /** Members shared by CreateFunction and UpdateFunctionConfiguration. */
 export const ConfigMembers = {
   Runtime: Type.Optional(Type.String()),
@@ -32,6 +39,7 @@ export const ConfigMembers = {
   LoggingConfig: Type.Optional(
     Type.Object({ LogFormat: Type.Optional(Type.String()), LogGroup: Type.Optional(Type.String()) }),
   ),
+  ImageConfig: Type.Optional(ImageConfig),
 };
 
 export const CodeMembers = {
@@ -39,8 +47,16 @@ export const CodeMembers = {
   S3Bucket: Type.Optional(Type.String()),
   S3Key: Type.Optional(Type.String()),
   S3ObjectVersion: Type.Optional(Type.String()),
-  ImageUri: Type.Optional(Type.String()),
+  ImageUri: Type.Optional(Type.String({ description: 'a container image reference, for PackageType Image (any well-formed Docker reference: no ECR here)' })),
 };
+
+/** GetFunction's Code (FunctionCodeLocation): Location for a .zip; ImageUri and ResolvedImageUri for an image. */
+export const FunctionCodeLocation = open({
+  RepositoryType: Type.String(),
+  Location: Type.Optional(Type.String()),
+  ImageUri: Type.Optional(Type.String()),
+  ResolvedImageUri: Type.Optional(Type.String()),
+});
 
 export const FunctionConfiguration = open(
   {
@@ -61,6 +77,7 @@ export const FunctionConfiguration = open(
     State: Type.Optional(Type.String()),
     LastUpdateStatus: Type.Optional(Type.String()),
     PackageType: Type.String(),
+    ImageConfigResponse: Type.Optional(open({ ImageConfig: Type.Optional(ImageConfig) })),
   },
   'FunctionConfiguration',
 );

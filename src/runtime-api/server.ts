@@ -62,7 +62,13 @@ function route(session: RuntimeSession, req: IncomingMessage, res: ServerRespons
   sendRefusal(res, pathMatched ? REFUSALS.methodNotAllowed : REFUSALS.notFound);
 }
 
-export async function startRuntimeApiServer(listener: RuntimeApiListener): Promise<RuntimeApiServer> {
+/** Loopback: the runtime is a process on this host (the executor says otherwise for containers). */
+const LOOPBACK = { bind: '127.0.0.1', advertise: '127.0.0.1' } as const;
+
+export async function startRuntimeApiServer(
+  listener: RuntimeApiListener,
+  host: { readonly bind: string; readonly advertise: string } = LOOPBACK,
+): Promise<RuntimeApiServer> {
   const session = new RuntimeSession(listener, deliverEvent);
   const server: Server = createServer(
     { keepAlive: true, noDelay: true, requestTimeout: 0, headersTimeout: 0, keepAliveTimeout: 0 },
@@ -73,7 +79,7 @@ export async function startRuntimeApiServer(listener: RuntimeApiListener): Promi
   server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host.bind, () => {
       server.off('error', reject);
       resolve();
     });
@@ -81,7 +87,7 @@ export async function startRuntimeApiServer(listener: RuntimeApiListener): Promi
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    address: `127.0.0.1:${port}`,
+    address: `${host.advertise.includes(':') ? `[${host.advertise}]` : host.advertise}:${port}`,
     session,
     close: () => {
       closing ??= new Promise<void>((resolve) => {

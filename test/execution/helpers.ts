@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { ExecutionEngine } from '../../src/execution/engine.js';
+import type { Executor } from '../../src/execution/executor.js';
 import { ProcessExecutor } from '../../src/execution/process-executor.js';
 import type { EnvironmentSpec, InvocationRequest } from '../../src/execution/types.js';
 
@@ -45,10 +46,14 @@ export const json = (payload: Buffer): unknown => JSON.parse(payload.toString('u
 /** One real ProcessExecutor for the whole test file: cgroup detection runs once. */
 export const executor = new ProcessExecutor();
 
-/** An engine over the real process executor, shut down (and its temp root removed) on teardown. */
-export async function engineFor(t: Test, keepAliveMs = 60_000): Promise<{ engine: ExecutionEngine; tmpRoot: string }> {
+/** An engine over a real executor (the process one unless told), shut down (and its temp root removed) on teardown. */
+export async function engineFor(
+  t: Test,
+  keepAliveMs = 60_000,
+  over: Executor = executor,
+): Promise<{ engine: ExecutionEngine; tmpRoot: string }> {
   const tmpRoot = await mkdtemp(join(tmpdir(), 'lambdalite-test-'));
-  const engine = new ExecutionEngine({ executor, tmpRoot, keepAliveMs });
+  const engine = new ExecutionEngine({ executor: over, tmpRoot, keepAliveMs });
   t.teardown(async () => {
     await engine.shutdown();
     await rm(tmpRoot, { recursive: true, force: true });
@@ -76,5 +81,18 @@ export async function waitUntilGone(pid: number, withinMs = 3000): Promise<boole
   }
   return !isAlive(pid);
 }
+
+/** Polls `check` every 50 ms until it holds or `withinMs` passes; returns its last answer. */
+export async function eventually(check: () => boolean | Promise<boolean>, withinMs = 10_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+/** The environment id a result came from: the last 32 hex digits of its log stream name. */
+export const envIdOf = (result: { logStreamName: string }): string => result.logStreamName.slice(-32);
 
 export const lines = (result: { logLines: readonly { line: string }[] }): string[] => result.logLines.map((l) => l.line);

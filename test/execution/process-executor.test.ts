@@ -1,56 +1,39 @@
-// The process executor's contract with a runtime: the exact Lambda environment variables (and
-// nothing of the server's), cwd, the private temp folder, cgroup clean-up; the runtime table.
-import { existsSync, readdirSync } from 'node:fs';
+// The process executor: the shared invoke behaviours (invoke-cases.ts) with runtimes as child
+// processes, then what is its own: temp folders and cgroups cleaned up, the runtime table.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { runtimeSupport, RUNTIMES } from '../../src/runtimes/table.js';
-import { engineFor, executor, fixtureSpec, json, request } from './helpers.js';
+import { engineFor, eventually, executor, fixtureSpec, isAlive, request } from './helpers.js';
+import { runInvokeCases } from './invoke-cases.js';
 
-process.env['LAMBDALITE_SERVER_SECRET'] = 'must-not-leak';
+/** Live processes of an environment: every runtime process (children too) has its log stream in its environment. */
+function environmentPids(envId: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith('AWS_LAMBDA_LOG_STREAM_NAME=') && v.endsWith(envId));
+      } catch {
+        return false;
+      }
+    })
+    .filter(isAlive);
+}
 
-t.test('the runtime sees the Lambda variables, its own, and nothing of the server', async (t) => {
-  const { engine, tmpRoot } = await engineFor(t);
-  const spec = fixtureSpec('provided-envdump', { memoryMb: 256, environment: { STAGE: 'test', TZ_NOTE: 'kept' } });
-  const result = await engine.invoke(spec, request(spec));
-  t.equal(result.outcome, 'success');
-  const env = json(result.payload) as Record<string, string>;
-  t.match(env, {
-    AWS_LAMBDA_RUNTIME_API: /^127\.0\.0\.1:\d+$/,
-    _HANDLER: 'function.handler',
-    LAMBDA_TASK_ROOT: spec.codeDir,
-    LAMBDA_RUNTIME_DIR: spec.codeDir,
-    AWS_LAMBDA_FUNCTION_NAME: 'provided-envdump',
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-    AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/provided-envdump',
-    AWS_LAMBDA_LOG_STREAM_NAME: result.logStreamName,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    TZ: ':UTC',
-    LANG: 'en_US.UTF-8',
-    PATH: process.env['PATH'],
-    AWS_ACCESS_KEY_ID: /.+/,
-    AWS_SECRET_ACCESS_KEY: /.+/,
-    AWS_SESSION_TOKEN: /.+/,
-    STAGE: 'test',
-    TZ_NOTE: 'kept',
-  });
-  t.equal(env['TMPDIR'], `${tmpRoot}/${result.logStreamName.slice(-32)}`, 'TMPDIR is the private folder <tmpRoot>/<envId>');
-  t.equal(env['PWD'] ?? spec.codeDir, spec.codeDir, 'cwd is the code folder');
-  t.notOk('LAMBDALITE_SERVER_SECRET' in env, "the server's environment does not leak");
-  t.notOk('HOME' in env, 'not even HOME');
-  t.notOk('AWS_EXECUTION_ENV' in env, 'none for an OS-only runtime, as on AWS');
-  const allowed = new Set([
-    ...'AWS_LAMBDA_RUNTIME_API _HANDLER LAMBDA_TASK_ROOT LAMBDA_RUNTIME_DIR AWS_LAMBDA_FUNCTION_NAME AWS_LAMBDA_FUNCTION_VERSION'.split(' '),
-    ...'AWS_LAMBDA_FUNCTION_MEMORY_SIZE AWS_LAMBDA_LOG_GROUP_NAME AWS_LAMBDA_LOG_STREAM_NAME AWS_LAMBDA_INITIALIZATION_TYPE'.split(' '),
-    ...'AWS_REGION AWS_DEFAULT_REGION TZ LANG PATH AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN TMPDIR STAGE TZ_NOTE'.split(' '),
-    // Set by /bin/sh itself, or python's locale coercion.
-    'PWD', 'SHLVL', '_', 'LC_CTYPE', 'OLDPWD',
-  ]);
-  // tap's @tapjs/processinfo wraps child_process.spawn and adds its own variables to every child
-  // of a test process; outside tap they are absent.
-  const harness = (k: string): boolean => k.startsWith('_TAPJS_') || (k === 'NODE_OPTIONS' && /@tapjs/.test(env[k] ?? ''));
-  t.same(Object.keys(env).filter((k) => !allowed.has(k) && !harness(k)), [], 'no other variable');
+runInvokeCases(t, {
+  name: 'process',
+  engine: (t, keepAliveMs) => engineFor(t, keepAliveMs),
+  sees: {
+    taskRoot: (spec) => spec.codeDir,
+    providedRuntimeDir: (spec) => spec.codeDir,
+    tmpDir: (tmpRoot, envId) => `${tmpRoot}/${envId}`,
+    path: process.env['PATH'],
+    runtimeApi: /^127\.0\.0\.1:\d+$/,
+  },
+  extraVariables: [],
+  gone: (envId) => eventually(() => environmentPids(envId).length === 0, 3000),
+  oomSkip: executor.memoryMode === 'rss' ? `no writable memory cgroup on this machine (${executor.memory.detail})` : false,
 });
 
 t.test('temp folders and cgroups are removed when environments stop', async (t) => {

@@ -5,7 +5,8 @@ import type { Services } from '../../services.js';
 import { CODE_BODY_LIMIT, type App } from '../app.js';
 import { functionName, functionRef } from '../refs.js';
 import {
-  CodeMembers, ConfigMembers, Empty, FunctionConfiguration, FunctionNameParams, open, PagingQuery, QualifierQuery, Tags,
+  CodeMembers, ConfigMembers, Empty, FunctionCodeLocation, FunctionConfiguration, FunctionNameParams, open, PagingQuery,
+  QualifierQuery, Tags,
 } from '../schemas.js';
 
 const tags = ['functions'];
@@ -54,7 +55,7 @@ export async function functionRoutes(app: App, { services }: { services: Service
       response: {
         200: open({
           Configuration: FunctionConfiguration,
-          Code: open({ RepositoryType: Type.String(), Location: Type.String() }),
+          Code: FunctionCodeLocation,
           Tags: Type.Optional(Tags),
           Concurrency: Type.Optional(open({ ReservedConcurrentExecutions: Type.Integer() })),
         }),

@@ -5,10 +5,13 @@
  * Node.js runtime interface client (aws-lambda-nodejs-runtime-interface-client, 3.x line): error
  * types and bodies (with `trace`), callback vs. promise completion, callbackWaitsForEmptyEventLoop
  * driven by `beforeExit` (exact, not approximated), exit codes 129/128, and the log records.
- * Started as `node dist/runtimes/node/client.js` with the standard Lambda environment.
+ * Started as `node dist/runtimes/node/client.js` with the standard Lambda environment, or as a
+ * zygote (LAMBDALITE_ZYGOTE=1, src/execution/zygote-pool.ts): booted ahead of time, it reads its
+ * function's environment and working directory from file descriptor 3, then runs exactly as if
+ * started with them.
  */
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,9 +30,9 @@ interface ErrorBody { errorType: string; errorMessage: string; trace?: string[] 
 interface Reply { status: number; headers: IncomingHttpHeaders; body: string }
 
 const env = process.env;
-const api = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
-const apiHost = api.slice(0, api.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-const apiPort = Number(api.slice(api.lastIndexOf(':') + 1));
+// Set from AWS_LAMBDA_RUNTIME_API by main(), once a zygote has its function's environment.
+let apiHost = '';
+let apiPort = 0;
 const BASE = '/2018-06-01/runtime';
 // One keep-alive socket, as AWS's client: idle sockets are unref'd by the agent, so they never
 // keep the event loop (and with it callbackWaitsForEmptyEventLoop) alive.
@@ -202,11 +205,7 @@ function isTypeModule(folder: string): boolean {
 }
 
 // --- the invoke loop
-const staticContext = {
-  functionName: env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
-  memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, // a string, as on AWS
-  logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME, logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
-};
+let staticContext: Pick<Context, 'functionName' | 'functionVersion' | 'memoryLimitInMB' | 'logGroupName' | 'logStreamName'>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 function parseHeader(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
@@ -289,7 +288,32 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
   }
 }
 
+// A zygote's assignment: the whole environment (nothing of the boot one stays) and the cwd. The
+// pipe closing without one means the server is gone: exit quietly.
+async function becomeAssigned(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream('', { fd: 3 })) chunks.push(chunk as Buffer);
+  let assignment: { env: Record<string, string>; cwd: string };
+  try {
+    assignment = JSON.parse(Buffer.concat(chunks).toString()) as typeof assignment;
+  } catch {
+    process.exit(0);
+  }
+  for (const key of Object.keys(env)) if (!(key in assignment.env)) delete env[key];
+  Object.assign(env, assignment.env);
+  process.chdir(assignment.cwd);
+}
+
 async function main(): Promise<void> {
+  if (env.LAMBDALITE_ZYGOTE === '1') await becomeAssigned();
+  const api = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
+  apiHost = api.slice(0, api.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  apiPort = Number(api.slice(api.lastIndexOf(':') + 1));
+  staticContext = {
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, // a string, as on AWS
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME, logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+  };
   patchConsole();
   process.on('uncaughtException', (err) => {
     console.error('Uncaught Exception', formatted(err));

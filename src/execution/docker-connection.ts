@@ -1,0 +1,26 @@
+// The Docker Engine API connection of the docker executor (dockerode), from the one setting that
+// names it (config.ts dockerHost, which reads DOCKER_HOST): unix:///path, /path or tcp://host:port.
+import Docker from 'dockerode';
+
+export function dockerClient(dockerHost: string): Docker {
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(dockerHost);
+  if (tcp) return new Docker({ host: tcp[1]!, port: Number(tcp[2]), protocol: 'http' });
+  return new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, '') });
+}
+
+/** Connects and checks the engine answers; a clear start-up error when it does not. */
+export async function connectDocker(dockerHost: string): Promise<Docker> {
+  const docker = dockerClient(dockerHost);
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(
+      `the docker executor cannot reach the Docker Engine at ${dockerHost} (--docker-host / DOCKER_HOST): ${(err as Error).message}; ` +
+        'start dockerd, or mount its socket into this container (-v /var/run/docker.sock:/var/run/docker.sock)',
+    );
+  }
+  return docker;
+}
+
+/** The HTTP status of a failed Engine API call (404 no such container or image, 409 conflict). */
+export const dockerStatus = (err: unknown): number | undefined => (err as { statusCode?: number } | null)?.statusCode;

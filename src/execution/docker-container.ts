@@ -1,0 +1,127 @@
+// One function container as the ExecutorProcess the environment drives: its output (attached
+// before start, so not a byte is lost, and demultiplexed into stdout and stderr), its exit from the
+// Engine's wait and inspect (State.OOMKilled: the memory limit killed it), kill on a timeout, and
+// removal when the environment goes.
+import { constants } from 'node:os';
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { dockerStatus } from './docker-connection.js';
+import { memoryPeak, toMb, type MemoryPeak } from './docker-memory.js';
+import { ExecutorStartError, type ExecutorProcess, type ProcessExit } from './executor.js';
+
+/** Why the Engine refused to start a container, as the Lambda error the runtime would get. */
+const START_ERRORS: readonly { readonly pattern: RegExp; readonly errorType: string }[] = [
+  // runc cannot exec the entrypoint: missing, not executable, or a bad interpreter line.
+  { pattern: /exec: .*(no such file|permission denied|not found|exec format error)|executable file not found/i, errorType: 'Runtime.InvalidEntrypoint' },
+  { pattern: /chdir|working directory/i, errorType: 'Runtime.InvalidWorkingDir' },
+];
+
+function startError(err: unknown): ExecutorStartError {
+  const message = ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+  const known = START_ERRORS.find((e) => e.pattern.test(message));
+  return new ExecutorStartError(known?.errorType ?? 'Runtime.Unknown', message);
+}
+
+/** Exit statuses over 128 are 128 + the signal that ended the process (docker kill gives 137). */
+const SIGNALS_BY_NUMBER = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+export function containerExit(exitCode: number, oomKilled: boolean): ProcessExit {
+  const signal = exitCode > 128 ? SIGNALS_BY_NUMBER.get(exitCode - 128) : undefined;
+  return signal ? { code: null, signal, oomKilled } : { code: exitCode, signal: null, oomKilled };
+}
+
+export class ContainerProcess implements ExecutorProcess {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  pid = 0;
+  private exit: ProcessExit | undefined;
+  private readonly listeners: ((exit: ProcessExit) => void)[] = [];
+  private memory: MemoryPeak | undefined;
+  private released: Promise<void> | undefined;
+
+  private constructor(
+    private readonly container: Docker.Container,
+    private readonly memoryMb: number,
+  ) {}
+
+  /** Creates, attaches and starts the container; removes it again if any step fails. */
+  static async start(docker: Docker, options: Docker.ContainerCreateOptions, memoryMb: number): Promise<ContainerProcess> {
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(options);
+    } catch (err) {
+      throw startError(err);
+    }
+    const proc = new ContainerProcess(container, memoryMb);
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      docker.modem.demuxStream(stream, proc.stdout, proc.stderr);
+      stream.once('end', () => proc.endOutput());
+      stream.once('close', () => proc.endOutput());
+      stream.on('error', () => proc.endOutput());
+      await container.start();
+      const info = await container.inspect();
+      proc.pid = info.State.Pid;
+      proc.memory = memoryPeak(container, proc.pid);
+    } catch (err) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw startError(err);
+    }
+    proc.watch();
+    return proc;
+  }
+
+  onExit(listener: (exit: ProcessExit) => void): void {
+    if (this.exit) listener(this.exit);
+    else this.listeners.push(listener);
+  }
+
+  kill(): void {
+    if (!this.exit) this.container.kill().catch(() => undefined); // 404/409: already gone or stopped
+  }
+
+  maxMemoryUsedMb(): number {
+    const peakMb = toMb(this.memory?.peakBytes() ?? 0);
+    // Killed at the limit: the cgroup that knew the peak may be gone already, but it was the limit.
+    return this.exit?.oomKilled ? Math.max(peakMb, this.memoryMb) : peakMb;
+  }
+
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      this.memory?.peakBytes(); // a last sample, while the cgroup still exists
+      this.memory?.stop();
+      try {
+        await this.container.remove({ force: true });
+      } catch (err) {
+        if (dockerStatus(err) !== 404 && dockerStatus(err) !== 409) throw err;
+      }
+      // The attach stream ends by itself once the container is gone, and with it the output.
+      if (!this.exit) await new Promise<void>((resolve) => this.onExit(() => resolve()));
+    })();
+    return this.released;
+  }
+
+  /** The Engine's wait returns when the container stops; inspect then says whether OOM killed it. */
+  private watch(): void {
+    void (async () => {
+      let exit: ProcessExit;
+      try {
+        const { StatusCode } = (await this.container.wait()) as { StatusCode: number };
+        const state = await this.container.inspect().then(
+          (info) => info.State,
+          () => undefined,
+        );
+        exit = containerExit(state?.ExitCode ?? StatusCode, state?.OOMKilled ?? false);
+      } catch {
+        exit = { code: null, signal: 'SIGKILL', oomKilled: false }; // removed under the wait
+      }
+      this.exit = exit;
+      for (const listener of this.listeners.splice(0)) listener(exit);
+    })();
+  }
+
+  private endOutput(): void {
+    if (!this.stdout.writableEnded) this.stdout.end();
+    if (!this.stderr.writableEnded) this.stderr.end();
+  }
+}
