@@ -18,6 +18,13 @@ export interface Placement {
 
 const toNumber = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 
+const fromNumber = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/** The first address of a subnet (172.17.0.0/16 → 172.17.0.1), Docker's default gateway. */
+export function firstHost(cidr: string): string {
+  return fromNumber(toNumber(cidr.split('/')[0]!) + 1);
+}
+
 /** Whether an IPv4 address is inside a CIDR subnet such as 172.17.0.0/16. */
 export function inSubnet(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
@@ -59,9 +66,10 @@ export async function placement(docker: Docker, network: string | undefined, add
   const subnets = ipam.map((c) => c.Subnet!);
   // On the docker host the network's gateway is this machine's own address on it (docker0's
   // 172.17.0.1); inside a container attached to the network it is not, but the container's is.
+  // The default bridge often reports no Gateway: Docker gives it the subnet's first address.
   let own: string | undefined;
-  for (const gateway of ipam.map((c) => c.Gateway).filter((g): g is string => g !== undefined)) {
-    if (await canBind(gateway)) own ??= gateway;
+  for (const gateway of ipam.map((c) => c.Gateway ?? firstHost(c.Subnet!))) {
+    if (own === undefined && (await canBind(gateway))) own = gateway;
   }
   own ??= addresses.find((ip) => subnets.some((subnet) => inSubnet(ip, subnet)));
   if (own === undefined) {

@@ -244,7 +244,6 @@ function checkJson(payload: Buffer): void {
 }
 
 /** An X-Ray trace header as Lambda passes it: Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0 */
-/** An X-Ray trace header: Root=1-<epoch seconds, hex>-<24 hex>;Parent=<16 hex>. */
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16);
   return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`;

@@ -36,7 +36,7 @@ let apiPort = 0;
 const BASE = '/2018-06-01/runtime';
 // One keep-alive socket, as AWS's client: idle sockets are unref'd by the agent, so they never
 // keep the event loop (and with it callbackWaitsForEmptyEventLoop) alive.
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new Agent({ keepAlive: true, maxSockets: 1, noDelay: true } as ConstructorParameters<typeof Agent>[0]);
 
 // Runtime.* errors carry their name on the prototype so `stack` starts with it, as AWS's do.
 function runtimeError(kind: string): new (message: string) => Error {

@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import os
+import socket
 import sys
 import time
 import traceback
@@ -47,9 +48,12 @@ class RuntimeApi:
 
     def _call(self, method, path, body=None, headers=None):
         for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port)
             try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection(self.host, self.port)
+                    self.conn.connect()
+                    # Small request, small answer, every invoke: Nagle's wait is pure latency.
+                    self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.conn.request(method, BASE + path, body, headers or {})
                 response = self.conn.getresponse()
                 return response, response.read()
