@@ -149,7 +149,9 @@ export const SETTINGS = [
   setting({
     key: 'dockerHost', flag: 'docker-host', env: 'DOCKER_HOST', defaultValue: 'unix:///var/run/docker.sock',
     description: 'Docker Engine API of the docker executor (unix:///path or tcp://host:port)',
-    parse: matching(/^(unix:\/\/\/\S+|\/\S+|tcp:\/\/[\w.-]+:\d+)$/, 'unix:///path/to/docker.sock or tcp://host:port'),
+    // Any URL here: DOCKER_HOST is shared with the docker CLI (ssh://...), and must not stop the
+    // process executor from starting; the docker executor refuses what it cannot use.
+    parse: matching(/^(\/\S+|[a-z][a-z0-9+.-]*:\/\/\S+)$/, 'unix:///path/to/docker.sock or tcp://host:port'),
   }),
   setting({
     key: 'dockerNetwork', flag: 'docker-network', env: 'LAMBDALITE_DOCKER_NETWORK', defaultValue: undefined,

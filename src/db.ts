@@ -22,6 +22,47 @@ export function statementCache(db: Db): (text: string) => Database.Statement {
   };
 }
 
+/**
+ * Rows the invoke path reads on every call but that change only through the control plane
+ * (functions, versions, aliases, reservations), kept between writes. The repositories that own
+ * those tables clear it on every write and on every transaction that fails (its writes are gone).
+ * One per database, shared by those repositories.
+ */
+export class ReadCache {
+  private static readonly MAX_ENTRIES = 10_000;
+  private readonly entries = new Map<string, unknown>();
+
+  read<T>(key: string, load: () => T): T {
+    if (this.entries.has(key)) return this.entries.get(key) as T;
+    const value = load();
+    if (this.entries.size >= ReadCache.MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Runs fn in a transaction; a failed one leaves nothing it read or wrote in the cache. */
+  transaction<T>(db: Db, fn: () => T): T {
+    try {
+      return db.transaction(fn)();
+    } catch (err) {
+      this.clear();
+      throw err;
+    }
+  }
+}
+
+const readCaches = new WeakMap<Db, ReadCache>();
+
+export function readCache(db: Db): ReadCache {
+  let cache = readCaches.get(db);
+  if (!cache) readCaches.set(db, (cache = new ReadCache()));
+  return cache;
+}
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 export function openDatabase(file: string): Db {

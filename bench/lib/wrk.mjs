@@ -28,7 +28,8 @@ export function requireWrk() {
  * CPU seconds of the process tree under `cpuPid`.
  */
 export async function wrk({ url, connections, seconds, cpuPid, env = {} }) {
-  const args = (duration) => ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', SCRIPT, url];
+  // --timeout: wrk's default (2 s) drops slower responses from the latencies as errors.
+  const args = (duration) => ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '30s', '--latency', '-s', SCRIPT, url];
   const run = (duration) =>
     new Promise((resolve, reject) =>
       execFile('wrk', args(duration), { env: { ...process.env, ...env } }, (err, out, errOut) =>

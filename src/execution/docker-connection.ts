@@ -3,9 +3,13 @@
 import Docker from 'dockerode';
 
 export function dockerClient(dockerHost: string): Docker {
-  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(dockerHost);
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
   if (tcp) return new Docker({ host: tcp[1]!, port: Number(tcp[2]), protocol: 'http' });
-  return new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, '') });
+  const socketPath = /^(?:unix:\/\/)?(\/\S+)$/.exec(dockerHost)?.[1];
+  if (socketPath === undefined) {
+    throw new Error(`the docker executor reaches the Docker Engine at unix:///path or tcp://host:port, not ${dockerHost} (--docker-host / DOCKER_HOST)`);
+  }
+  return new Docker({ socketPath });
 }
 
 /** Connects and checks the engine answers; a clear start-up error when it does not. */

@@ -94,6 +94,8 @@ export class ZygotePool {
     });
     const zygote: Zygote = { child, cage };
     child.once('error', () => undefined); // reported through 'exit'
+    // The assignment pipe is a socket pair: a zygote killed unassigned resets it.
+    (child.stdio[ASSIGNMENT_FD] as Writable).on('error', () => undefined);
     // A zygote that dies before it is assigned is dropped (not replaced: something is wrong).
     child.once('exit', () => {
       const at = this.ready.indexOf(zygote);

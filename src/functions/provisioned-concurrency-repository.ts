@@ -1,6 +1,6 @@
 // SQL for provisioned concurrency configurations (migrations/006_provisioned_concurrency.sql), and nothing else.
 import type { Statement } from 'better-sqlite3';
-import { statementCache, type Db } from '../db.js';
+import { readCache, statementCache, type Db, type ReadCache } from '../db.js';
 
 export interface ProvisionedConfig {
   readonly functionName: string;
@@ -27,13 +27,16 @@ const toConfig = (r: ConfigRow): ProvisionedConfig => ({
 
 export class ProvisionedConcurrencyRepository {
   private readonly sql: (text: string) => Statement;
+  /** Shared with FunctionRepository: the invoke path's sums below join both tables. */
+  private readonly cache: ReadCache;
 
   constructor(private readonly db: Db) {
     this.sql = statementCache(db);
+    this.cache = readCache(db);
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.cache.transaction(this.db, fn);
   }
 
   get(functionName: string, qualifier: string): ProvisionedConfig | undefined {
@@ -44,15 +47,17 @@ export class ProvisionedConcurrencyRepository {
 
   put(c: ProvisionedConfig): void {
     this.sql(
-        `INSERT OR REPLACE INTO provisioned_concurrency_configs (function_name, qualifier, requested, last_modified)
-         VALUES (?, ?, ?, ?)`,
-      )
-      .run(c.functionName, c.qualifier, c.requested, c.lastModified);
+      `INSERT OR REPLACE INTO provisioned_concurrency_configs (function_name, qualifier, requested, last_modified)
+       VALUES (?, ?, ?, ?)`,
+    ).run(c.functionName, c.qualifier, c.requested, c.lastModified);
+    this.cache.clear();
   }
 
   delete(functionName: string, qualifier: string): boolean {
-    return this.sql('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
+    const deleted = this.sql('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
       .run(functionName, qualifier).changes > 0;
+    this.cache.clear();
+    return deleted;
   }
 
   /** Every configuration of a function, by qualifier. */
@@ -71,9 +76,11 @@ export class ProvisionedConcurrencyRepository {
 
   /** A function's provisioned concurrency, every qualifier together (read on every invoke). */
   totalFor(functionName: string): number {
-    return this.sql('SELECT COALESCE(SUM(requested), 0) FROM provisioned_concurrency_configs WHERE function_name = ?')
-      .pluck()
-      .get(functionName) as number;
+    return this.cache.read(`provisioned\0${functionName}`, () =>
+      this.sql('SELECT COALESCE(SUM(requested), 0) FROM provisioned_concurrency_configs WHERE function_name = ?')
+        .pluck()
+        .get(functionName) as number,
+    );
   }
 
   /**
@@ -81,12 +88,14 @@ export class ProvisionedConcurrencyRepository {
    * account's unreserved pool ("Configuring provisioned concurrency"); one function left out.
    */
   totalOutsideReservations(exceptName: string): number {
-    return this.sql(
+    return this.cache.read(`provisioned-outside\0${exceptName}`, () =>
+      this.sql(
         `SELECT COALESCE(SUM(p.requested), 0) FROM provisioned_concurrency_configs p
            JOIN functions f ON f.name = p.function_name
          WHERE f.reserved_concurrency IS NULL AND f.name != ?`,
       )
-      .pluck()
-      .get(exceptName) as number;
+        .pluck()
+        .get(exceptName) as number,
+    );
   }
 }

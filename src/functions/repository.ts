@@ -1,6 +1,6 @@
 // SQL for functions, versions and aliases, and nothing else: rules live in the services.
 import type { Statement } from 'better-sqlite3';
-import { statementCache, type Db } from '../db.js';
+import { readCache, statementCache, type Db, type ReadCache } from '../db.js';
 import type { AliasRecord, FunctionRecord, FunctionVersion, PolicyStatement, VersionConfig } from './model.js';
 import { LATEST } from './model.js';
 
@@ -68,40 +68,48 @@ const versionNumber = (version: string): number => (version === LATEST ? 0 : Num
 
 export class FunctionRepository {
   private readonly sql: (text: string) => Statement;
+  private readonly cache: ReadCache;
 
   constructor(private readonly db: Db) {
     this.sql = statementCache(db);
+    this.cache = readCache(db);
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.cache.transaction(this.db, fn);
+  }
+
+  /** Runs a write; every cached read of these tables may be stale after it. */
+  private write(text: string, ...params: unknown[]): void {
+    this.sql(text).run(...params);
+    this.cache.clear();
   }
 
   getFunction(name: string): FunctionRecord | undefined {
-    const row = this.sql('SELECT * FROM functions WHERE name = ?').get(name) as FunctionRow | undefined;
-    return row && toFunction(row);
+    return this.cache.read(`function\0${name}`, () => {
+      const row = this.sql('SELECT * FROM functions WHERE name = ?').get(name) as FunctionRow | undefined;
+      return row && toFunction(row);
+    });
   }
 
   insertFunction(fn: FunctionRecord): void {
-    this.sql(
-        `INSERT INTO functions (name, created_at, next_version, tags, reserved_concurrency, policy, policy_revision_id)
+    this.write(
+      `INSERT INTO functions (name, created_at, next_version, tags, reserved_concurrency, policy, policy_revision_id)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(fn.name, fn.createdAt, fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
-        JSON.stringify(fn.policyStatements), fn.policyRevisionId);
+      fn.name, fn.createdAt, fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
+      JSON.stringify(fn.policyStatements), fn.policyRevisionId);
   }
 
   updateFunction(fn: FunctionRecord): void {
-    this.sql(
-        `UPDATE functions SET next_version = ?, tags = ?, reserved_concurrency = ?, policy = ?, policy_revision_id = ?
+    this.write(
+      `UPDATE functions SET next_version = ?, tags = ?, reserved_concurrency = ?, policy = ?, policy_revision_id = ?
          WHERE name = ?`,
-      )
-      .run(fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
-        JSON.stringify(fn.policyStatements), fn.policyRevisionId, fn.name);
+      fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
+      JSON.stringify(fn.policyStatements), fn.policyRevisionId, fn.name);
   }
 
   deleteFunction(name: string): void {
-    this.sql('DELETE FROM functions WHERE name = ?').run(name);
+    this.write('DELETE FROM functions WHERE name = ?', name);
   }
 
   /** Functions after `afterName` in name order, with their `$LATEST`. */
@@ -134,9 +142,11 @@ export class FunctionRepository {
   }
 
   getVersion(name: string, version: string): FunctionVersion | undefined {
-    const row = this.sql('SELECT * FROM function_versions WHERE function_name = ? AND version = ?')
-      .get(name, version) as VersionRow | undefined;
-    return row && toVersion(row);
+    return this.cache.read(`version\0${name}\0${version}`, () => {
+      const row = this.sql('SELECT * FROM function_versions WHERE function_name = ? AND version = ?')
+        .get(name, version) as VersionRow | undefined;
+      return row && toVersion(row);
+    });
   }
 
   /** The highest published version, if any. */
@@ -151,21 +161,20 @@ export class FunctionRepository {
 
   /** Inserts a version, or replaces `$LATEST` (published versions are only ever inserted). */
   putVersion(v: FunctionVersion): void {
-    this.sql(
-        `INSERT INTO function_versions
+    this.write(
+      `INSERT INTO function_versions
            (function_name, version, version_number, config, code_sha256, code_size, image_uri, last_modified, revision_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (function_name, version) DO UPDATE SET
            config = excluded.config, code_sha256 = excluded.code_sha256, code_size = excluded.code_size,
            image_uri = excluded.image_uri, last_modified = excluded.last_modified, revision_id = excluded.revision_id
          WHERE function_versions.version = '$LATEST'`,
-      )
-      .run(v.functionName, v.version, versionNumber(v.version), JSON.stringify(v.config), v.codeSha256Hex,
-        v.codeSize, v.imageUri ?? null, v.lastModified, v.revisionId);
+      v.functionName, v.version, versionNumber(v.version), JSON.stringify(v.config), v.codeSha256Hex,
+      v.codeSize, v.imageUri ?? null, v.lastModified, v.revisionId);
   }
 
   deleteVersion(name: string, version: string): void {
-    this.sql('DELETE FROM function_versions WHERE function_name = ? AND version = ?').run(name, version);
+    this.write('DELETE FROM function_versions WHERE function_name = ? AND version = ?', name, version);
   }
 
   /** Whether any stored version still uses this code digest (so its files must stay). */
@@ -174,9 +183,11 @@ export class FunctionRepository {
   }
 
   getAlias(functionName: string, name: string): AliasRecord | undefined {
-    const row = this.sql('SELECT * FROM aliases WHERE function_name = ? AND name = ?')
-      .get(functionName, name) as AliasRow | undefined;
-    return row && toAlias(row);
+    return this.cache.read(`alias\0${functionName}\0${name}`, () => {
+      const row = this.sql('SELECT * FROM aliases WHERE function_name = ? AND name = ?')
+        .get(functionName, name) as AliasRow | undefined;
+      return row && toAlias(row);
+    });
   }
 
   listAliases(functionName: string, version: string | undefined, afterName: string, limit: number): AliasRecord[] {
@@ -195,25 +206,24 @@ export class FunctionRepository {
   }
 
   putAlias(a: AliasRecord): void {
-    this.sql(
-        `INSERT INTO aliases (function_name, name, function_version, description, routing, revision_id)
+    this.write(
+      `INSERT INTO aliases (function_name, name, function_version, description, routing, revision_id)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (function_name, name) DO UPDATE SET function_version = excluded.function_version,
            description = excluded.description, routing = excluded.routing, revision_id = excluded.revision_id`,
-      )
-      .run(a.functionName, a.name, a.functionVersion, a.description, JSON.stringify(a.additionalVersionWeights),
+      a.functionName, a.name, a.functionVersion, a.description, JSON.stringify(a.additionalVersionWeights),
         a.revisionId);
   }
 
   deleteAlias(functionName: string, name: string): void {
-    this.sql('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(functionName, name);
+    this.write('DELETE FROM aliases WHERE function_name = ? AND name = ?', functionName, name);
   }
 
   /** Sum of reserved concurrency over all functions except `exceptName`. */
   totalReserved(exceptName: string): number {
-    return (this.sql('SELECT COALESCE(SUM(reserved_concurrency), 0) FROM functions WHERE name != ?')
-      .pluck()
-      .get(exceptName) as number);
+    return this.cache.read(`reserved\0${exceptName}`, () =>
+      this.sql('SELECT COALESCE(SUM(reserved_concurrency), 0) FROM functions WHERE name != ?').pluck().get(exceptName) as number,
+    );
   }
 
   accountUsage(): { totalCodeSize: number; functionCount: number } {
