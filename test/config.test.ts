@@ -46,3 +46,27 @@ t.test('async queue settings: defaults, flags, variables and checks', async (t) 
   t.throws(() => loadConfig(['--async-workers', '0'], {}), { message: /--async-workers \/ LAMBDALITE_ASYNC_WORKERS: expected a number from 1/ });
   t.throws(() => loadConfig(['--sqs-endpoint', 'elasticmq:9324'], {}), { message: /--sqs-endpoint \/ LAMBDALITE_SQS_ENDPOINT: expected a URL/ });
 });
+
+t.test('docker executor settings: defaults, flags, variables and checks', async (t) => {
+  const d = loadConfig([], {});
+  t.match(d, { executor: 'process', dockerHost: 'unix:///var/run/docker.sock', dockerNetwork: undefined, runtimeImages: undefined });
+  t.match(loadConfig(['--executor', 'docker', '--docker-network', 'itest_default'], { DOCKER_HOST: 'tcp://docker:2375' }), {
+    executor: 'docker', dockerNetwork: 'itest_default', dockerHost: 'tcp://docker:2375',
+  });
+  t.equal(loadConfig([], { LAMBDALITE_EXECUTOR: 'docker' }).executor, 'docker');
+  t.equal(loadConfig([], { DOCKER_HOST: 'ssh://me@host' }).dockerHost, 'ssh://me@host', "the docker CLI's other schemes do not stop the process executor");
+  t.same(loadConfig(['--runtime-images', 'nodejs20.x=my/node:20, python3.12=registry.local:5000/py@sha256:abc'], {}).runtimeImages, {
+    'nodejs20.x': 'my/node:20',
+    'python3.12': 'registry.local:5000/py@sha256:abc',
+  });
+  const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+    [['--executor', 'kubernetes'], {}, /--executor \/ LAMBDALITE_EXECUTOR: expected one of process, docker/],
+    [[], { DOCKER_HOST: 'docker.local' }, /--docker-host \/ DOCKER_HOST: expected unix:\/\/\/path/],
+    [['--runtime-images', 'nodejs20.x'], {}, /--runtime-images \/ LAMBDALITE_RUNTIME_IMAGES: expected runtime=image pairs/],
+    [['--runtime-images', 'java21=my/java'], {}, /unknown runtime 'java21'/],
+    [['--runtime-images', 'nodejs20.x=a,nodejs20.x=b'], {}, /given twice/],
+  ];
+  for (const [argv, env, message] of cases) {
+    t.throws(() => loadConfig(argv, env), { constructor: ConfigError, message }, argv.join(' ') || JSON.stringify(env));
+  }
+});

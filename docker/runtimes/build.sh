@@ -4,7 +4,8 @@
 # temp folder holding this folder's files and lambdalite's own runtime clients. An image whose
 # inputs (context files and base image) have not changed is kept, so a second run takes a second.
 # Every nodejs* id gets the base image's Node.js and every python* id Debian's python3, as the
-# process executor gives them the host's.
+# process executor gives them the host's. The first build installs curl from Debian's mirror (as
+# docker/base/build.sh needs it too); nothing comes from a container registry.
 #   npm ci && npm run build && docker/base/build.sh && docker/runtimes/build.sh [runtime-id...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +22,7 @@ trap 'rm -rf "$ctx"' EXIT
 cp -p "$here/Dockerfile" "$here/lambda-entrypoint.sh" "$here/bootstrap-nodejs" "$here/bootstrap-python" "$ctx/"
 cp -p "$root/src/runtimes/python/bootstrap.py" "$ctx/"
 mkdir "$ctx/node"
-cp -p "$client" "$root/dist/runtimes/node/esm-node-path.js" "$ctx/node/"
+cp -p "$root"/dist/runtimes/node/*.js "$ctx/node/"
 echo '{"type":"module"}' > "$ctx/node/package.json"
 inputs="$( (cd "$ctx" && find . -type f | LC_ALL=C sort | xargs sha256sum && echo "$base_id") | sha256sum | cut -c1-16)"
 

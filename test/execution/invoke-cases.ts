@@ -275,7 +275,8 @@ export const INVOKE_CASES: readonly InvokeCase[] = [
     skip: (x) => x.oomSkip,
     async run(t, x) {
       const { engine } = await x.engine(t);
-      const spec = fixtureSpec('provided-oom', { memoryMb: 128 });
+      // A generous deadline: on a busy machine the runtime may take seconds to reach the limit.
+      const spec = fixtureSpec('provided-oom', { memoryMb: 128, timeoutSeconds: 30 });
       const req = request(spec);
       const result = await engine.invoke(spec, req);
       t.equal(result.outcome, 'crash');

@@ -10,12 +10,12 @@
  * function's environment and working directory from file descriptor 3, then runs exactly as if
  * started with them.
  */
-import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
+import { RuntimeApiClient, type Reply } from './runtime-api-client.js';
 
 type Callback = (err?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: Context, callback: Callback) => unknown;
@@ -27,16 +27,14 @@ interface Context {
   identity: unknown; getRemainingTimeInMillis(): number;
 }
 interface ErrorBody { errorType: string; errorMessage: string; trace?: string[] }
-interface Reply { status: number; headers: IncomingHttpHeaders; body: string }
 
 const env = process.env;
 // Set from AWS_LAMBDA_RUNTIME_API by main(), once a zygote has its function's environment.
 let apiHost = '';
 let apiPort = 0;
 const BASE = '/2018-06-01/runtime';
-// One keep-alive socket, as AWS's client: idle sockets are unref'd by the agent, so they never
-// keep the event loop (and with it callbackWaitsForEmptyEventLoop) alive.
-const agent = new Agent({ keepAlive: true, maxSockets: 1, noDelay: true } as ConstructorParameters<typeof Agent>[0]);
+// One keep-alive socket, as AWS's client; set up by main() (a zygote learns the address late).
+let api: RuntimeApiClient;
 
 // Runtime.* errors carry their name on the prototype so `stack` starts with it, as AWS's do.
 function runtimeError(kind: string): new (message: string) => Error {
@@ -112,30 +110,12 @@ function formatted(err: unknown): string {
 const headerSafe = (v: string) => (/^[\t\x20-\x7e\x80-\xff]*$/.test(v) ? v : 'Unhandled');
 
 // --- Runtime API over one keep-alive socket
-function call(method: string, path: string, body?: string, headers?: OutgoingHttpHeaders, via: Agent | false = agent,
-  retried = false): Promise<Reply> {
-  return new Promise((done, fail) => {
-    const req = request({ host: apiHost, port: apiPort, method, path: BASE + path, agent: via, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', fail);
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers,
-        body: chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString() }));
-    });
-    // A reused keep-alive socket the server closed meanwhile: retry once on a fresh one.
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (req.reusedSocket && !retried && err.code === 'ECONNRESET') call(method, path, body, headers, via, true).then(done, fail);
-      else fail(err);
-    });
-    req.end(body);
-  });
-}
-function post(path: string, body: string, errorType?: string, via?: Agent | false): Promise<Reply> {
-  const headers: OutgoingHttpHeaders = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+function post(path: string, body: string, errorType?: string, via: RuntimeApiClient = api): Promise<Reply> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (errorType !== undefined) headers['Lambda-Runtime-Function-Error-Type'] = headerSafe(errorType);
-  return call('POST', path, body, headers, via);
+  return via.request('POST', BASE + path, body, headers);
 }
-function postError(path: string, err: unknown, via?: Agent | false): Promise<Reply> {
+function postError(path: string, err: unknown, via?: RuntimeApiClient): Promise<Reply> {
   const body = toErrorBody(err);
   return post(path, JSON.stringify(body), body.errorType, via);
 }
@@ -149,7 +129,7 @@ function die(err: unknown): never {
 function fatal(err: unknown, exitCode: number): void {
   const path = currentRequestId === undefined ? '/init/error' : `/invocation/${encodeURIComponent(currentRequestId)}/error`;
   setTimeout(() => process.exit(exitCode), 2000).unref();
-  postError(path, err, false).then(() => process.exit(exitCode), () => process.exit(exitCode));
+  postError(path, err, new RuntimeApiClient(apiHost, apiPort)).then(() => process.exit(exitCode), () => process.exit(exitCode));
 }
 const safeString = (v: unknown) => { try { return String(v); } catch { return Object.prototype.toString.call(v); } };
 
@@ -206,14 +186,13 @@ function isTypeModule(folder: string): boolean {
 
 // --- the invoke loop
 let staticContext: Pick<Context, 'functionName' | 'functionVersion' | 'memoryLimitInMB' | 'logGroupName' | 'logStreamName'>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 function parseHeader(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
   try { return JSON.parse(value); } catch (err) { throw new Error(`Cannot parse ${name} as json: ${String(err)}`); }
 }
 
 function poll(handler: Handler, isAsync: boolean): void {
-  call('GET', '/invocation/next').then((next) => {
+  api.request('GET', `${BASE}/invocation/next`).then((next) => {
     if (next.status !== 200) die(`GET /invocation/next answered ${next.status}: ${next.body}`);
     invoke(handler, isAsync, next);
   }, die);
@@ -221,9 +200,9 @@ function poll(handler: Handler, isAsync: boolean): void {
 
 function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
   const h = next.headers;
-  const id = one(h['lambda-runtime-aws-request-id']) ?? '';
+  const id = h['lambda-runtime-aws-request-id'] ?? '';
   currentRequestId = id;
-  const traceId = one(h['lambda-runtime-trace-id']);
+  const traceId = h['lambda-runtime-trace-id'];
   if (traceId) env._X_AMZN_TRACE_ID = traceId; else delete env._X_AMZN_TRACE_ID;
   const path = `/invocation/${encodeURIComponent(id)}`;
 
@@ -261,12 +240,12 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
   };
   const succeed = (result: unknown) => finish(null, result);
   const fail = (err: unknown) => finish(err === undefined || err === null ? 'handled' : err);
-  const deadlineMs = Number(one(h['lambda-runtime-deadline-ms']));
+  const deadlineMs = Number(h['lambda-runtime-deadline-ms']);
   const context: Context = {
     callbackWaitsForEmptyEventLoop: true,
     succeed, fail, done: finish,
     ...staticContext,
-    invokedFunctionArn: one(h['lambda-runtime-invoked-function-arn']),
+    invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
     awsRequestId: id,
     clientContext: undefined, identity: undefined,
     getRemainingTimeInMillis: () => deadlineMs - Date.now(),
@@ -277,8 +256,8 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
     'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes',
   )) : answer(false, null));
   try {
-    context.clientContext = parseHeader(one(h['lambda-runtime-client-context']), 'ClientContext');
-    context.identity = parseHeader(one(h['lambda-runtime-cognito-identity']), 'CognitoIdentity');
+    context.clientContext = parseHeader(h['lambda-runtime-client-context'], 'ClientContext');
+    context.identity = parseHeader(h['lambda-runtime-cognito-identity'], 'CognitoIdentity');
     const result = handler(JSON.parse(next.body), context, callback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
       (result as PromiseLike<unknown>).then(succeed, fail);
@@ -306,9 +285,10 @@ async function becomeAssigned(): Promise<void> {
 
 async function main(): Promise<void> {
   if (env.LAMBDALITE_ZYGOTE === '1') await becomeAssigned();
-  const api = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
-  apiHost = api.slice(0, api.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  apiPort = Number(api.slice(api.lastIndexOf(':') + 1));
+  const address = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
+  apiHost = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  apiPort = Number(address.slice(address.lastIndexOf(':') + 1));
+  api = new RuntimeApiClient(apiHost, apiPort);
   staticContext = {
     functionName: env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, // a string, as on AWS
