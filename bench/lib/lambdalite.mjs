@@ -28,7 +28,7 @@ def handler(event, context):
 const PROVIDED_ECHO = `#!/usr/bin/env node
 const http = require('node:http');
 const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 const base = '/2018-06-01/runtime/invocation/';
 function call(method, path, body, done) {
   const req = http.request({ host, port, method, path: base + path, agent, headers: { 'content-type': 'application/json' } }, (res) => {
