@@ -1,37 +1,17 @@
 // The real AWS CLI v2 creating and reading a container-image function, as a user types it.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import t from 'tap';
+import { AWS_CLI, awsLambda } from '../helpers/cli.js';
 import { ROLE, startTestServer } from '../helpers/server.js';
 
-const AWS = '/usr/bin/aws';
-
-function aws(url: string, home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const argv = ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'lambda', ...args];
-  return new Promise((resolve) => {
-    execFile(AWS, argv, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
 t.test('aws lambda create-function --package-type Image', async (t) => {
-  if (!existsSync(AWS)) {
-    throw new Error(`${AWS} is missing: .ci/run must install Debian's awscli package (apt-get install awscli) for this test`);
+  if (!existsSync(AWS_CLI)) {
+    throw new Error(`${AWS_CLI} is missing: .ci/run must install Debian's awscli package (apt-get install awscli) for this test`);
   }
   const { server } = await startTestServer(t);
   const home = t.testdir({});
-  const created = await aws(server.url, home, [
+  const created = await awsLambda(server.url, home, [
     'create-function', '--function-name', 'cli-img', '--package-type', 'Image', '--code', 'ImageUri=cli-img:latest',
     '--role', ROLE, '--image-config', 'Command=app.handler,WorkingDirectory=/srv',
   ]);
@@ -45,11 +25,11 @@ t.test('aws lambda create-function --package-type Image', async (t) => {
     ImageConfigResponse: { ImageConfig: { Command: ['app.handler'], WorkingDirectory: '/srv' } },
   });
 
-  const got = await aws(server.url, home, ['get-function', '--function-name', 'cli-img']);
+  const got = await awsLambda(server.url, home, ['get-function', '--function-name', 'cli-img']);
   t.equal(got.code, 0, got.stderr);
   t.same(JSON.parse(got.stdout).Code, { RepositoryType: 'ECR', ImageUri: 'cli-img:latest', ResolvedImageUri: `cli-img@sha256:${digest}` });
 
-  const refused = await aws(server.url, home, [
+  const refused = await awsLambda(server.url, home, [
     'create-function', '--function-name', 'cli-bad', '--package-type', 'Image', '--code', 'ImageUri=cli-img:latest',
     '--role', ROLE, '--runtime', 'nodejs20.x',
   ]);

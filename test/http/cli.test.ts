@@ -1,49 +1,22 @@
 // The real AWS CLI v2 (Debian's awscli package) against a real server: the commands a user types,
 // their JSON output, and the exit code and stderr of an error.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { AWS_CLI, awsLambda } from '../helpers/cli.js';
 import { NODE_ECHO, ROLE, startTestServer, zip } from '../helpers/server.js';
-
-const AWS = '/usr/bin/aws';
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(url: string, home: string, args: string[]): Promise<CliResult> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const argv = ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'lambda', ...args];
-  return new Promise((resolve) => {
-    execFile(AWS, argv, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Runs a command that must succeed and parses its JSON output ({} for none). */
 async function ok(t: Test, url: string, home: string, args: string[]): Promise<Record<string, any>> {
-  const res = await cli(url, home, args);
+  const res = await awsLambda(url, home, args);
   t.equal(res.code, 0, `aws lambda ${args[0]} exits 0${res.code === 0 ? '' : `: ${res.stderr}`}`);
   return res.stdout.trim() === '' ? {} : JSON.parse(res.stdout);
 }
 
 t.test('the AWS CLI drives the control plane', async (t) => {
-  if (!existsSync(AWS)) {
-    throw new Error(`${AWS} is missing: .ci/run must install Debian's awscli package (apt-get install awscli) for this test`);
+  if (!existsSync(AWS_CLI)) {
+    throw new Error(`${AWS_CLI} is missing: .ci/run must install Debian's awscli package (apt-get install awscli) for this test`);
   }
   const { server } = await startTestServer(t);
   const url = server.url;
@@ -86,7 +59,7 @@ t.test('the AWS CLI drives the control plane', async (t) => {
   t.same(await ok(t, url, home, ['delete-function', '--function-name', 'cli-fn']), {}, 'delete-function prints nothing');
   t.same(await ok(t, url, home, ['list-functions']), { Functions: [] }, 'and the function is gone');
 
-  const missing = await cli(url, home, ['get-function', '--function-name', 'cli-fn']);
+  const missing = await awsLambda(url, home, ['get-function', '--function-name', 'cli-fn']);
   t.ok(missing.code === 254 || missing.code === 255, `a service error exits 254/255 (got ${missing.code})`);
   t.match(missing.stderr, /ResourceNotFoundException/);
   t.match(missing.stderr, /Function not found: arn:aws:lambda:us-east-1:000000000000:function:cli-fn/);
