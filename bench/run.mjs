@@ -5,6 +5,7 @@
 // The report (markdown) goes to stdout; progress and server logs go to stderr.
 import { asyncEvents } from './groups/async.mjs';
 import { coldStart } from './groups/cold.mjs';
+import { docker } from './groups/docker.mjs';
 import { controlPlane } from './groups/control.mjs';
 import { memory } from './groups/memory.mjs';
 import { floor, lambdaliteWarm } from './groups/warm.mjs';
@@ -16,7 +17,8 @@ const GROUPS = {
   node: lambdaliteWarm('node'),
   python: lambdaliteWarm('python'),
   provided: lambdaliteWarm('provided'),
-  cold: coldStart,
+  cold: coldStart(),
+  docker,
   async: asyncEvents,
   control: controlPlane,
   memory,

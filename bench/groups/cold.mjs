@@ -33,8 +33,10 @@ async function scaleOut(server, kind, i) {
   return ms;
 }
 
-export async function coldStart({ report, progress }) {
-  const server = await startLambdalite();
+/** Cold starts on the default process executor, or on `executor` (named in the rows). */
+export const coldStart = (executor = undefined) => async function ({ report, progress }) {
+  const server = await startLambdalite(executor ? ['--executor', executor] : []);
+  const on = executor ? ` (${executor} executor)` : '';
   try {
     for (const kind of ['node', 'python']) {
       const runtime = FUNCTIONS[kind].Runtime;
@@ -43,7 +45,7 @@ export async function coldStart({ report, progress }) {
       for (let i = 0; i < REPETITIONS; i++) cold.push(await createToFirstResponse(server, kind, i));
       const totals = cold.map((r) => r.totalMs);
       report.add({
-        case: `${runtime} cold: create → first response`,
+        case: `${runtime} cold: create → first response${on}`,
         p50Ms: median(totals),
         other: `median of ${REPETITIONS}; ${spread(totals)}; of which CreateFunction median ${median(cold.map((r) => r.createMs)).toFixed(1)} ms`,
         source: report.source([
@@ -57,7 +59,7 @@ export async function coldStart({ report, progress }) {
       const scale = [];
       for (let i = 0; i < REPETITIONS; i++) scale.push(await scaleOut(server, kind, i));
       report.add({
-        case: `${runtime} cold: scale-out start`,
+        case: `${runtime} cold: scale-out start${on}`,
         p50Ms: median(scale),
         other: `median of ${REPETITIONS}; ${spread(scale)}`,
         source: report.source([
@@ -70,4 +72,4 @@ export async function coldStart({ report, progress }) {
   } finally {
     await server.stop();
   }
-}
+};

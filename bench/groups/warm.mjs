@@ -23,15 +23,18 @@ export async function floor({ report, seconds, floors, progress }) {
   }
 }
 
-/** The row group of one runtime: `kind` is a key of FUNCTIONS (node, python, provided). */
-export const lambdaliteWarm = (kind) =>
+/**
+ * The row group of one runtime: `kind` is a key of FUNCTIONS (node, python, provided); `executor`
+ * another executor than the default process one, named in the rows.
+ */
+export const lambdaliteWarm = (kind, executor = undefined, concurrencies = CONCURRENCY) =>
   async function ({ report, seconds, floors, progress }) {
     const spec = FUNCTIONS[kind];
-    const server = await startLambdalite();
+    const server = await startLambdalite(executor ? ['--executor', executor] : []);
     const name = `warm-${kind}`;
     try {
       await server.createFunction(name, spec);
-      for (const c of CONCURRENCY) {
+      for (const c of concurrencies) {
         progress(`${kind} c=${c}: warming ${c} environments`);
         await server.warm(name, c);
         progress(`${kind} c=${c}: wrk`);
@@ -43,7 +46,7 @@ export const lambdaliteWarm = (kind) =>
           `wrk: ${r.summary}`,
         ]);
         report.add({
-          case: `${spec.Runtime} warm invoke`,
+          case: `${spec.Runtime} warm invoke${executor ? ` (${executor} executor)` : ''}`,
           c,
           ...r,
           floorRate: floor && r.perSecond / floor.perSecond,

@@ -1,6 +1,6 @@
 // lambdalite as the benchmarks see it: a child process (`node dist/cli.js serve`) on a free port
 // with a temporary data directory, its Lambda API, and the benchmark functions.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -78,16 +78,25 @@ const running = new Set();
 // If the bench dies, SIGTERM (not SIGKILL) lets each server stop its runtimes, which run detached.
 process.on('exit', () => running.forEach((child) => child.kill('SIGTERM')));
 
-/** A started lambdalite: { url, pid, command, dataDir, api(), createFunction(), invoke(), stop() }. */
-export async function startLambdalite() {
+/**
+ * A started lambdalite: { url, pid, command, dataDir, api(), createFunction(), invoke(), stop() };
+ * `extraArgs` are more `serve` flags (e.g. --executor docker).
+ */
+export async function startLambdalite(extraArgs = []) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'lambdalite-bench-'));
-  const args = ['serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', '--account-concurrency', String(ACCOUNT_CONCURRENCY)];
+  const args = ['serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', '--account-concurrency', String(ACCOUNT_CONCURRENCY), ...extraArgs];
   // Its logs go to our stderr, so stdout carries only the report.
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 2, 2] });
   running.add(child);
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
+  // A process environment is a child of the server; a docker one is a labelled container.
+  const containers = extraArgs.includes('docker');
+  const environments = (name) =>
+    containers
+      ? execFileSync('docker', ['ps', '-q', '--filter', `label=lambdalite.function=${name}`], { encoding: 'utf8' }).split('\n').filter(Boolean).length
+      : childCount(child.pid);
   const server = {
     url,
     pid: child.pid,
@@ -110,7 +119,7 @@ export async function startLambdalite() {
     async warm(name, connections) {
       for (let round = 0; round < 5; round++) {
         await Promise.all(Array.from({ length: connections }, () => server.invoke(name, { sleepMs: 300 })));
-        if (childCount(child.pid) >= connections) return;
+        if (environments(name) >= connections) return;
       }
       throw new Error(`${name}: fewer than ${connections} environments after warming`);
     },
