@@ -24,11 +24,11 @@ export function statementCache(db: Db): (text: string) => Database.Statement {
 
 /**
  * Rows the invoke path reads on every call but that change only through the control plane
- * (functions, versions, aliases, reservations), kept between writes. The repositories that own
- * those tables clear it on every write and on every transaction that fails (its writes are gone).
- * One per database, shared by those repositories.
+ * (functions, versions, aliases, reservations, provisioned concurrency), kept between writes. One
+ * per database, shared by the repositories of those tables (CachedRepository): any write through
+ * one of them, and any failed transaction (its writes are gone), clears it.
  */
-export class ReadCache {
+class ReadCache {
   private static readonly MAX_ENTRIES = 10_000;
   private readonly entries = new Map<string, unknown>();
 
@@ -43,24 +43,38 @@ export class ReadCache {
   clear(): void {
     this.entries.clear();
   }
-
-  /** Runs fn in a transaction; a failed one leaves nothing it read or wrote in the cache. */
-  transaction<T>(db: Db, fn: () => T): T {
-    try {
-      return db.transaction(fn)();
-    } catch (err) {
-      this.clear();
-      throw err;
-    }
-  }
 }
 
 const readCaches = new WeakMap<Db, ReadCache>();
 
-export function readCache(db: Db): ReadCache {
-  let cache = readCaches.get(db);
-  if (!cache) readCaches.set(db, (cache = new ReadCache()));
-  return cache;
+/** A repository whose reads may be cached: every write goes through write() or a transaction. */
+export abstract class CachedRepository {
+  protected readonly sql: (text: string) => Database.Statement;
+  protected readonly cache: ReadCache;
+
+  constructor(protected readonly db: Db) {
+    this.sql = statementCache(db);
+    let cache = readCaches.get(db);
+    if (!cache) readCaches.set(db, (cache = new ReadCache()));
+    this.cache = cache;
+  }
+
+  /** Runs fn in a transaction; a failed one leaves nothing it read or wrote in the cache. */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      this.cache.clear();
+      throw err;
+    }
+  }
+
+  /** Runs a write; every cached read of these tables may be stale after it. */
+  protected write(text: string, ...params: unknown[]): Database.RunResult {
+    const result = this.sql(text).run(...params);
+    this.cache.clear();
+    return result;
+  }
 }
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));

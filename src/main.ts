@@ -44,7 +44,13 @@ export async function startServer(config: Config, options: ServiceOptions = {}):
   mkdirSync(dataDir, { recursive: true });
   const logger = pino({ level: config.logLevel, base: undefined });
   const { executor, details } = await EXECUTORS[config.executor](config, dataDir);
-  const db = openDatabase(join(dataDir, 'lambdalite.db'));
+  let db;
+  try {
+    db = openDatabase(join(dataDir, 'lambdalite.db'));
+  } catch (err) {
+    await executor.close?.(); // its zygotes, or its Docker connection
+    throw err;
+  }
   const engine = new ExecutionEngine({
     executor,
     tmpRoot: join(dataDir, 'tmp'),

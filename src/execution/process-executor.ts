@@ -144,7 +144,9 @@ export class ProcessExecutor implements Executor {
     await checkEntrypoint(recipe.command, spec.codeDir);
     const zygote = this.zygoteFor(spec);
     if (zygote) {
-      ZygotePool.assign(zygote, spec.memoryMb, { env: this.environment(o, recipe), cwd: spec.codeDir });
+      // Zygotes run only unsandboxed, where the placement is the recipe's own paths.
+      const env = this.environment(o, this.place(recipe, recipe.args, spec.codeDir, o.tmpDir, spec.optDir));
+      ZygotePool.assign(zygote, spec.memoryMb, { env, cwd: spec.codeDir });
       return new ChildHandle(zygote.child.pid!, zygote.child, zygote.cage, zygote.child.pid!, false);
     }
     const cage = this.memory.create(o.envId, spec.memoryMb);
@@ -179,12 +181,12 @@ export class ProcessExecutor implements Executor {
   }
 
   /** The Lambda environment variables of a runtime placed (or not) in the sandbox. */
-  private environment(o: ExecutorStartOptions, placed: Pick<Placement, 'runtimeDir'> & Partial<Placement>): Record<string, string> {
+  private environment(o: ExecutorStartOptions, placed: Placement): Record<string, string> {
     return lambdaEnvironment({
-      spec: { ...o.spec, codeDir: placed.codeDir ?? o.spec.codeDir, optDir: placed.optDir ?? o.spec.optDir },
+      spec: { ...o.spec, codeDir: placed.codeDir, optDir: placed.optDir },
       runtimeApiAddress: o.runtimeApiAddress,
       logStreamName: o.logStreamName,
-      tmpDir: placed.tmpDir ?? o.tmpDir,
+      tmpDir: placed.tmpDir,
       runtimeDir: placed.runtimeDir,
       executionEnv: RUNTIMES[o.spec.runtime]?.executionEnv,
       hostPath: HOST_PATH,

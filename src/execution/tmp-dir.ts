@@ -13,13 +13,14 @@ export async function removeTmpDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true, maxRetries: 3 });
 }
 
+/** File times tick coarsely (a jiffy): an mtime this recent could be shared by a change to come. */
+const COARSE_CLOCK_MS = 50;
+
 /**
  * Measures one environment's folder after each invocation. Most functions never write to /tmp, so
  * an empty folder whose mtime has not moved since (no entry created or removed in it) is known
  * to be empty from one stat, without walking it.
  */
-const COARSE_CLOCK_MS = 50;
-
 export class TmpDirMeter {
   private emptyAtMtimeMs: number | undefined;
 
@@ -34,7 +35,6 @@ export class TmpDirMeter {
     }
     if (mtimeMs === this.emptyAtMtimeMs) return 0;
     const entries = await readdir(this.path).catch(() => []);
-    // File times tick coarsely (a jiffy): an mtime this recent could be shared by a change to come.
     this.emptyAtMtimeMs = entries.length === 0 && Date.now() - mtimeMs > COARSE_CLOCK_MS ? mtimeMs : undefined;
     return entries.length === 0 ? 0 : tmpDirUsageBytes(this.path);
   }

@@ -1,6 +1,5 @@
 // SQL for provisioned concurrency configurations (migrations/006_provisioned_concurrency.sql), and nothing else.
-import type { Statement } from 'better-sqlite3';
-import { readCache, statementCache, type Db, type ReadCache } from '../db.js';
+import { CachedRepository } from '../db.js';
 
 export interface ProvisionedConfig {
   readonly functionName: string;
@@ -25,20 +24,8 @@ const toConfig = (r: ConfigRow): ProvisionedConfig => ({
   lastModified: r.last_modified,
 });
 
-export class ProvisionedConcurrencyRepository {
-  private readonly sql: (text: string) => Statement;
-  /** Shared with FunctionRepository: the invoke path's sums below join both tables. */
-  private readonly cache: ReadCache;
-
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
-    this.cache = readCache(db);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.cache.transaction(this.db, fn);
-  }
-
+/** Its cache is FunctionRepository's too: the invoke path's sums below join both tables. */
+export class ProvisionedConcurrencyRepository extends CachedRepository {
   get(functionName: string, qualifier: string): ProvisionedConfig | undefined {
     const row = this.sql('SELECT * FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
       .get(functionName, qualifier) as ConfigRow | undefined;
@@ -46,18 +33,16 @@ export class ProvisionedConcurrencyRepository {
   }
 
   put(c: ProvisionedConfig): void {
-    this.sql(
+    this.write(
       `INSERT OR REPLACE INTO provisioned_concurrency_configs (function_name, qualifier, requested, last_modified)
        VALUES (?, ?, ?, ?)`,
-    ).run(c.functionName, c.qualifier, c.requested, c.lastModified);
-    this.cache.clear();
+      c.functionName, c.qualifier, c.requested, c.lastModified,
+    );
   }
 
   delete(functionName: string, qualifier: string): boolean {
-    const deleted = this.sql('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?')
-      .run(functionName, qualifier).changes > 0;
-    this.cache.clear();
-    return deleted;
+    return this.write('DELETE FROM provisioned_concurrency_configs WHERE function_name = ? AND qualifier = ?', functionName, qualifier)
+      .changes > 0;
   }
 
   /** Every configuration of a function, by qualifier. */

@@ -1,6 +1,5 @@
 // SQL for functions, versions and aliases, and nothing else: rules live in the services.
-import type { Statement } from 'better-sqlite3';
-import { readCache, statementCache, type Db, type ReadCache } from '../db.js';
+import { CachedRepository } from '../db.js';
 import type { AliasRecord, FunctionRecord, FunctionVersion, PolicyStatement, VersionConfig } from './model.js';
 import { LATEST } from './model.js';
 
@@ -66,24 +65,7 @@ const toAlias = (r: AliasRow): AliasRecord => ({
 
 const versionNumber = (version: string): number => (version === LATEST ? 0 : Number(version));
 
-export class FunctionRepository {
-  private readonly sql: (text: string) => Statement;
-  private readonly cache: ReadCache;
-
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
-    this.cache = readCache(db);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.cache.transaction(this.db, fn);
-  }
-
-  /** Runs a write; every cached read of these tables may be stale after it. */
-  private write(text: string, ...params: unknown[]): void {
-    this.sql(text).run(...params);
-    this.cache.clear();
-  }
+export class FunctionRepository extends CachedRepository {
 
   getFunction(name: string): FunctionRecord | undefined {
     return this.cache.read(`function\0${name}`, () => {

@@ -64,6 +64,8 @@ export interface InvokeOutput {
 const MAX_CLIENT_CONTEXT_BYTES = 3583;
 
 export class InvokeService {
+  private readonly specs = new WeakMap<FunctionVersion, EnvironmentSpec>();
+
   constructor(
     private readonly functions: FunctionService,
     private readonly code: CodeStore,
@@ -152,16 +154,24 @@ export class InvokeService {
    * and no layers (AWS refuses layers for images).
    */
   spec(v: FunctionVersion): EnvironmentSpec {
+    // One spec object per version object (the repository hands out the same one until a write),
+    // so the engine finds its pool by identity instead of comparing the spec's contents.
+    let spec = this.specs.get(v);
+    if (!spec) this.specs.set(v, (spec = this.buildSpec(v)));
+    return spec;
+  }
+
+  private buildSpec(v: FunctionVersion): EnvironmentSpec {
     const image = imageSpecOf(v);
     return {
       functionName: v.functionName,
       version: v.version,
       functionArn: this.arns.function(v.functionName),
-      runtime: image ? '' : v.config.runtime ?? '',
+      runtime: v.config.runtime ?? '',
       handler: v.config.handler ?? '',
       codeDir: image ? '' : this.code.codeDir(v.codeSha256Hex),
       ...(image && { image }),
-      optDir: image ? undefined : this.functions.optDirFor(v),
+      optDir: this.functions.optDirFor(v),
       memoryMb: v.config.memoryMb,
       timeoutSeconds: v.config.timeoutSeconds,
       ephemeralStorageMb: v.config.ephemeralStorageMb,
