@@ -68,25 +68,26 @@ const hasZip = (code: CodeInput) => code.ZipFile !== undefined || code.S3Bucket 
  */
 export function checkCreateMembers(packageType: PackageType, input: ConfigInput & { Code: CodeInput }): void {
   if (packageType === 'Image') {
-    if (input.Runtime !== undefined || input.Handler !== undefined || (input.Layers ?? []).length > 0) {
-      throw invalidParameter(NO_RUNTIME_FOR_IMAGES);
-    }
+    refuseRuntimeForImage(input);
     if (input.Code.ImageUri === undefined) throw invalidParameter(IMAGE_NEEDS_URI);
     if (hasZip(input.Code)) throw invalidParameter(IMAGE_TAKES_NO_ZIP);
     return;
   }
   if (input.ImageConfig !== undefined) throw invalidParameter(ZIP_TAKES_NO_IMAGE_CONFIG);
   if (input.Runtime === undefined || input.Handler === undefined) throw invalidParameter(ZIP_NEEDS_RUNTIME);
+  // A Code with only ImageUri is refused for its missing ZipFile instead (DeploymentPackages.forCreate).
+  if (input.Code.ImageUri !== undefined && input.Code.ZipFile !== undefined) throw invalidParameter(ZIP_TAKES_NO_IMAGE);
 }
 
 /** UpdateFunctionConfiguration: the members the function's package type does not take. */
 export function checkConfigMembers(packageType: PackageType, input: ConfigInput): void {
-  if (packageType === 'Image') {
-    if (input.Runtime !== undefined || input.Handler !== undefined || (input.Layers ?? []).length > 0) {
-      throw invalidParameter(NO_RUNTIME_FOR_IMAGES);
-    }
-  } else if (input.ImageConfig !== undefined) {
-    throw invalidParameter(UPDATE_ZIP_TAKES_NO_IMAGE_CONFIG);
+  if (packageType === 'Image') refuseRuntimeForImage(input);
+  else if (input.ImageConfig !== undefined) throw invalidParameter(UPDATE_ZIP_TAKES_NO_IMAGE_CONFIG);
+}
+
+function refuseRuntimeForImage(input: ConfigInput): void {
+  if (input.Runtime !== undefined || input.Handler !== undefined || (input.Layers ?? []).length > 0) {
+    throw invalidParameter(NO_RUNTIME_FOR_IMAGES);
   }
 }
 
@@ -104,9 +105,7 @@ export class DeploymentPackages {
 
   /** CreateFunction's Code, its members already checked against the package type (checkCreateMembers). */
   async forCreate(packageType: PackageType, code: CodeInput): Promise<VersionCode> {
-    if (packageType === 'Image') return image(code.ImageUri!);
-    if (code.ImageUri !== undefined && code.ZipFile !== undefined) throw invalidParameter(ZIP_TAKES_NO_IMAGE);
-    return this.zip(code);
+    return packageType === 'Image' ? image(code.ImageUri!) : this.zip(code);
   }
 
   /** UpdateFunctionCode: "Use only with a function defined with a .zip file archive" and the reverse (the service model). */
@@ -132,8 +131,8 @@ export class DeploymentPackages {
 
 /** An image is not copied anywhere: the reference is checked and its digest worked out. */
 function image(uri: string): VersionCode {
-  checkImageUri(uri);
+  const ref = checkImageUri(uri);
   // CodeSize 0: the image is not a package Lambda stores (LocalStack answers 0 for image code too;
   // its AWS-recorded snapshots mask the member, so this is the one value here not seen from AWS).
-  return { sha256Hex: imageDigestHex(uri), size: 0, imageUri: uri };
+  return { sha256Hex: imageDigestHex(uri, ref), size: 0, imageUri: uri };
 }

@@ -56,16 +56,6 @@ export interface FunctionLayers {
   optDirFor(layerArns: readonly string[]): string | undefined;
 }
 
-/** For a service built without layers (no ARN can name an existing layer version). */
-const NO_LAYERS: FunctionLayers = {
-  checkExisting: (arns) => {
-    if (arns.length > 0) throw invalidParameter(`Layer version ${arns[0]} does not exist.`);
-  },
-  checkSize: async () => undefined,
-  codeSize: () => 0,
-  optDirFor: () => undefined,
-};
-
 /** `api` names the read that returns the current RevisionId, as AWS's message does (GetPolicy for policies). */
 export function checkRevision(expected: string | undefined, actual: string, api = 'GetFunction/GetAlias'): void {
   if (expected !== undefined && expected !== actual) {
@@ -83,7 +73,7 @@ export class FunctionService {
     private readonly arns: Arns,
     private readonly codeUrl: (sha256Hex: string) => string,
     private readonly hooks: FunctionHooks,
-    private readonly layers: FunctionLayers = NO_LAYERS,
+    private readonly layers: FunctionLayers,
   ) {}
 
   private readonly layerSize = (layerArn: string): number => this.layers.codeSize(layerArn);
@@ -271,14 +261,15 @@ export class FunctionService {
   }
 
   async updateConfiguration(name: string, input: ConfigInput & { RevisionId?: string }): Promise<FunctionConfigurationShape> {
-    checkConfigMembers(this.resolve({ name, qualifier: LATEST }).config.packageType, input);
+    const current = this.resolve({ name, qualifier: LATEST });
+    checkConfigMembers(current.config.packageType, input);
     if (input.Layers !== undefined) {
       // The members' constraints first (as AWS's validation layer), then the layers themselves.
-      const latest = this.resolve({ name, qualifier: LATEST });
-      const layers = applyConfig(latest.config, input).layers;
+      const layers = applyConfig(current.config, input).layers;
       this.layers.checkExisting(layers);
-      await this.prepareLayers(layers, latest.codeSha256Hex);
+      await this.prepareLayers(layers, current.codeSha256Hex);
     }
+    // Read again: the layers' preparation awaited, and $LATEST may have changed meanwhile.
     return this.repo.transaction(() => {
       const latest = this.resolve({ name, qualifier: LATEST });
       checkRevision(input.RevisionId, latest.revisionId);

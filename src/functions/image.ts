@@ -54,8 +54,8 @@ export function checkImageUri(uri: string): ImageReference {
  * `@sha256:<hex>` gives that hex, and any other reference the SHA-256 of the reference string:
  * deterministic, and different whenever ImageUri changes (which is what PublishVersion compares).
  */
-export function imageDigestHex(uri: string): string {
-  const digest = parseImageReference(uri)?.digest;
+export function imageDigestHex(uri: string, ref: ImageReference | undefined = parseImageReference(uri)): string {
+  const digest = ref?.digest;
   if (digest !== undefined && /^sha256:[0-9a-fA-F]{64}$/.test(digest)) return digest.slice('sha256:'.length).toLowerCase();
   return createHash('sha256').update(uri).digest('hex');
 }
@@ -113,12 +113,6 @@ export function renderImageConfig(s: ImageSettings | undefined): { ImageConfig: 
 
 /** What the execution side runs for an image function (EnvironmentSpec.image); undefined for a .zip. */
 export function imageSpecOf(v: FunctionVersion): ImageSpec | undefined {
-  if (v.config.packageType !== 'Image' || v.imageUri === undefined) return undefined;
-  const s = v.config.imageConfig;
-  return {
-    uri: v.imageUri,
-    ...(s?.entryPoint !== undefined && { entryPoint: s.entryPoint }),
-    ...(s?.command !== undefined && { command: s.command }),
-    ...(s?.workingDirectory !== undefined && { workingDirectory: s.workingDirectory }),
-  };
+  // Only an image function has an imageUri; ImageSettings holds only the members that are set.
+  return v.imageUri === undefined ? undefined : { uri: v.imageUri, ...v.config.imageConfig };
 }
