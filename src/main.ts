@@ -48,7 +48,7 @@ export async function startServer(config: Config, options: ServiceOptions = {}):
   try {
     db = openDatabase(join(dataDir, 'lambdalite.db'));
   } catch (err) {
-    await executor.close?.(); // its zygotes, or its Docker connection
+    await executor.close?.(); // the process executor's zygotes
     throw err;
   }
   const engine = new ExecutionEngine({

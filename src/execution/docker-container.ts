@@ -5,7 +5,7 @@
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { dockerStatus } from './docker-connection.js';
+import { dockerMessage, dockerStatus } from './docker-connection.js';
 import { memoryPeak, toMb, type MemoryPeak } from './docker-memory.js';
 import { ExecutorStartError, type ExecutorProcess, type ProcessExit } from './executor.js';
 
@@ -17,7 +17,7 @@ const START_ERRORS: readonly { readonly pattern: RegExp; readonly errorType: str
 ];
 
 function startError(err: unknown): ExecutorStartError {
-  const message = ((err as Error).message ?? String(err)).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+  const message = dockerMessage(err);
   const known = START_ERRORS.find((e) => e.pattern.test(message));
   return new ExecutorStartError(known?.errorType ?? 'Runtime.Unknown', message);
 }
@@ -25,7 +25,7 @@ function startError(err: unknown): ExecutorStartError {
 /** Exit statuses over 128 are 128 + the signal that ended the process (docker kill gives 137). */
 const SIGNALS_BY_NUMBER = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
-export function containerExit(exitCode: number, oomKilled: boolean): ProcessExit {
+function containerExit(exitCode: number, oomKilled: boolean): ProcessExit {
   const signal = exitCode > 128 ? SIGNALS_BY_NUMBER.get(exitCode - 128) : undefined;
   return signal ? { code: null, signal, oomKilled } : { code: exitCode, signal: null, oomKilled };
 }

@@ -4,7 +4,7 @@
 // lambdalite runs is used from the next environment on.
 import type Docker from 'dockerode';
 import { BUILD_COMMAND, runtimeImages } from '../runtimes/images.js';
-import { dockerStatus } from './docker-connection.js';
+import { dockerMessage, dockerProgress, dockerStatus } from './docker-connection.js';
 import { ExecutorStartError } from './executor.js';
 
 /** An image and the parts of its configuration a container of it inherits. */
@@ -27,7 +27,6 @@ export class ImageResolver {
 
   async forRuntime(runtime: string): Promise<ResolvedImage> {
     const choice = runtimeImages(runtime, this.overrides);
-    if (!choice) throw new ExecutorStartError('InvalidRuntimeException', `unknown runtime '${runtime}'`);
     for (const ref of choice.candidates) {
       const found = await this.inspect(ref);
       if (found) return found;
@@ -75,14 +74,11 @@ export class ImageResolver {
   /** The pulled image, or why it could not be pulled (these machines reach no registry: it fails fast). */
   private async pull(ref: string): Promise<ResolvedImage | string> {
     try {
-      const stream = await this.docker.pull(ref);
-      const output = await new Promise<{ error?: string }[]>((resolve, reject) =>
-        this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
-      );
+      const output = await dockerProgress(this.docker, await this.docker.pull(ref));
       const failed = output.find((o) => o.error !== undefined);
       if (failed) return failed.error!;
     } catch (err) {
-      return (err as Error).message.replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+      return dockerMessage(err);
     }
     return (await this.inspect(ref)) ?? 'the pull ended without the image';
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { PeakFile } from './memory-control.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,7 +19,7 @@ export interface MemoryPeak {
  * memory.max_usage_in_bytes, or v2's memory.peak (Linux 5.19+). The path must name the container,
  * so a pid that means another process in lambdalite's own pid namespace is never read.
  */
-export function cgroupPeakFile(pid: number, containerId: string): string | undefined {
+function cgroupPeakFile(pid: number, containerId: string): string | undefined {
   let table: string;
   try {
     table = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
@@ -51,9 +52,11 @@ export function memoryPeak(container: Docker.Container, pid: number): MemoryPeak
   let peak = 0;
   const file = cgroupPeakFile(pid, container.id);
   if (file !== undefined) {
+    // Read after every invocation: one pread on a file kept open, as for the process executor's cgroups.
+    const peakFile = new PeakFile([file]);
     return {
-      peakBytes: () => (peak = Math.max(peak, readBytes(file) ?? 0)),
-      stop: () => undefined,
+      peakBytes: () => (peak = Math.max(peak, peakFile.read())),
+      stop: () => peakFile.close(),
     };
   }
   let stream: Readable | undefined;

@@ -69,7 +69,10 @@ export async function placement(docker: Docker, network: string | undefined, add
   // The default bridge often reports no Gateway: Docker gives it the subnet's first address.
   let own: string | undefined;
   for (const gateway of ipam.map((c) => c.Gateway ?? firstHost(c.Subnet!))) {
-    if (own === undefined && (await canBind(gateway))) own = gateway;
+    if (await canBind(gateway)) {
+      own = gateway;
+      break;
+    }
   }
   own ??= addresses.find((ip) => subnets.some((subnet) => inSubnet(ip, subnet)));
   if (own === undefined) {

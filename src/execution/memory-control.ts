@@ -150,7 +150,7 @@ function cgroupCage(files: CgroupFiles, parent: string, envId: string, memoryMb:
 }
 
 /** The first of a cgroup's peak-usage files that opens, read again in place (kernfs regenerates it at offset 0). */
-class PeakFile {
+export class PeakFile {
   private fd: number | undefined;
   private readonly buffer = Buffer.alloc(32);
 

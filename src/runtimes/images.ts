@@ -2,10 +2,8 @@
 // AWS's own base images first ("AWS base images for Lambda", gallery.ecr.aws/lambda), then the
 // images docker/runtimes/build.sh builds here from no registry. Both keep the same contract
 // (ENTRYPOINT /lambda-entrypoint.sh, CMD [handler], /var/runtime/bootstrap), so either serves.
-import { RUNTIMES } from './table.js';
-
 /** AWS's base image per runtime id; `provided` is the Amazon Linux 1 image (alami). */
-export const OFFICIAL_IMAGES: Readonly<Record<string, string>> = {
+const OFFICIAL_IMAGES: Readonly<Record<string, string>> = {
   'nodejs18.x': 'public.ecr.aws/lambda/nodejs:18',
   'nodejs20.x': 'public.ecr.aws/lambda/nodejs:20',
   'nodejs22.x': 'public.ecr.aws/lambda/nodejs:22',
@@ -33,12 +31,11 @@ export interface ImageChoice {
 }
 
 /**
- * The images a runtime may run in: the user's override alone when there is one (--runtime-images),
+ * The images a runtime of src/runtimes/table.ts (the executor checks it is one) may run in: the user's override alone when there is one (--runtime-images),
  * else the official image, then the local one. Only official and overriding images are pulled:
  * `lambdalite/runtime:*` exist nowhere but where build.sh ran.
  */
-export function runtimeImages(runtime: string, overrides: Readonly<Record<string, string>> = {}): ImageChoice | undefined {
-  if (!RUNTIMES[runtime]) return undefined;
+export function runtimeImages(runtime: string, overrides: Readonly<Record<string, string>> = {}): ImageChoice {
   const override = overrides[runtime];
   if (override !== undefined) return { candidates: [override], pullable: [override] };
   const official = OFFICIAL_IMAGES[runtime];

@@ -5,14 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { dockerClient } from '../../src/execution/docker-connection.js';
+import { dockerClient, dockerSocketPath } from '../../src/execution/docker-connection.js';
 import { DockerExecutor } from '../../src/execution/docker-executor.js';
 import { LABEL } from '../../src/execution/docker-labels.js';
-import { localImage } from '../../src/runtimes/images.js';
+import { BUILD_COMMAND, localImage } from '../../src/runtimes/images.js';
 
 export const DOCKER_HOST = process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
-const socket = DOCKER_HOST.startsWith('tcp://') ? undefined : DOCKER_HOST.replace(/^unix:\/\//, '');
-const SETUP = 'start dockerd, then build the images: npm run build && docker/base/build.sh && docker/runtimes/build.sh';
+const socket = dockerSocketPath(DOCKER_HOST);
+const SETUP = `start dockerd, then build the images: npm run build && ${BUILD_COMMAND}`;
 
 /**
  * false when the docker tests can run; a skip reason with LAMBDALITE_SKIP_DOCKER_TESTS=1; else it

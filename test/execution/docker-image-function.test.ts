@@ -3,6 +3,7 @@
 // Command, EntryPoint and WorkingDirectory replace the image's; a missing image fails at init.
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
+import { dockerProgress } from '../../src/execution/docker-connection.js';
 import { dockerSkip, testDockerExecutor } from './docker-helpers.js';
 import { engineFor, fixtureSpec, json, lines, request } from './helpers.js';
 
@@ -27,10 +28,7 @@ t.test('container-image functions', { skip }, async (t) => {
   const { docker } = executor;
   const tag = `lambdalite-test/image-fn:${randomBytes(4).toString('hex')}`;
   const context = t.testdir({ Dockerfile: DOCKERFILE, 'app.js': APP });
-  const stream = await docker.buildImage({ context, src: ['Dockerfile', 'app.js'] }, { t: tag });
-  const output = await new Promise<{ error?: string }[]>((resolve, reject) =>
-    docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
-  );
+  const output = await dockerProgress(docker, await docker.buildImage({ context, src: ['Dockerfile', 'app.js'] }, { t: tag }));
   t.same(output.filter((o) => o.error !== undefined).map((o) => o.error), [], 'the image builds');
   t.teardown(() => docker.getImage(tag).remove({ force: true }).catch(() => undefined));
   const { engine } = await engineFor(t, 60_000, executor);

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { instanceContainers } from '../../src/execution/docker-labels.js';
-import { clientFor, tempDir } from '../helpers/server.js';
+import { clientFor, NODE_ECHO, tempDir } from '../helpers/server.js';
 import { deploy, invoke } from '../helpers/invoke.js';
 import { dockerSkip, DOCKER_HOST, testDocker, testDockerExecutor } from './docker-helpers.js';
 import { engineFor, fixtureSpec, request } from './helpers.js';
@@ -50,7 +50,7 @@ t.test('orphan containers of a killed server are removed at the next start', { s
   const first = await serve(t, dataDir);
   const lambda = clientFor(first.url);
   t.teardown(() => lambda.destroy());
-  await deploy(lambda, 'orphan-echo', { 'index.js': 'exports.handler = async (event) => event;\n' });
+  await deploy(lambda, 'orphan-echo', NODE_ECHO);
   const answered = await invoke(lambda, 'orphan-echo', { warm: true });
   t.same(answered.body, { warm: true });
   const instance = readFileSync(join(dataDir, 'instance-id'), 'utf8').trim();

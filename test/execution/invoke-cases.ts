@@ -58,7 +58,7 @@ const LAMBDA_VARIABLES = [
   'PWD', 'SHLVL', '_', 'LC_CTYPE', 'OLDPWD',
 ];
 
-export const INVOKE_CASES: readonly InvokeCase[] = [
+const INVOKE_CASES: readonly InvokeCase[] = [
   {
     name: 'success: payload back, every /next header, logs, metering fields',
     async run(t, x) {
