@@ -3,7 +3,7 @@
 // `core/states.go` (Started → Ready → Running → InvocationResponse | InvocationErrorResponse →
 // RuntimeResponseSentState → Ready ..., and Started → InitError), so refusals carry its texts.
 import type { ServerResponse } from 'node:http';
-import { invalidStateTransition, REFUSALS, type Refusal } from './render.js';
+import { invalidStateTransition, REFUSALS, sendRefusal, type Refusal } from './render.js';
 
 export type RuntimeState =
   | 'Started'
@@ -62,6 +62,8 @@ export class RuntimeSession {
   private event: RuntimeEvent | undefined;
   private delivered = false;
   private poller: ServerResponse | undefined;
+  /** A /next that arrived while an answer's body was still being read (pipelined behind it). */
+  private pipelined: ServerResponse | undefined;
 
   constructor(
     private readonly listener: RuntimeApiListener,
@@ -82,6 +84,12 @@ export class RuntimeSession {
   /** GET /next. Re-polling while an event is in flight gets that event again, as in the RIE. */
   poll(res: ServerResponse): Refusal | undefined {
     const from = this.current;
+    // Our runtime clients send /next right behind their answer, on the same connection, instead
+    // of waiting for the 202 first: it counts once the answer is in.
+    if ((from === 'InvocationResponse' || from === 'InvocationErrorResponse') && !this.pipelined) {
+      this.pipelined = res;
+      return undefined;
+    }
     if (from === 'Running' && this.event) {
       this.deliver(res, this.event);
       return undefined;
@@ -121,21 +129,25 @@ export class RuntimeSession {
     if (this.current === 'InvocationResponse' || this.current === 'InvocationErrorResponse') {
       this.current = 'Running';
     }
+    this.pollPipelined();
   }
 
   finishResponse(body: Buffer): void {
     const id = this.finishAnswer();
     this.listener.response(id, body);
+    this.pollPipelined();
   }
 
   finishError(report: RuntimeErrorReport): void {
     const id = this.finishAnswer();
     this.listener.error(id, report);
+    this.pollPipelined();
   }
 
   finishTooLarge(): void {
     const id = this.finishAnswer();
     this.listener.responseTooLarge(id);
+    this.pollPipelined();
   }
 
   initError(report: RuntimeErrorReport): Refusal | undefined {
@@ -150,6 +162,17 @@ export class RuntimeSession {
     this.event = undefined;
     this.poller?.destroy();
     this.poller = undefined;
+    this.pipelined?.destroy();
+    this.pipelined = undefined;
+  }
+
+  /** Takes up the /next that waited behind an answer, now that the answer is settled. */
+  private pollPipelined(): void {
+    const res = this.pipelined;
+    if (!res) return;
+    this.pipelined = undefined;
+    const refusal = this.poll(res);
+    if (refusal) sendRefusal(res, refusal);
   }
 
   private finishAnswer(): string {

@@ -1,5 +1,6 @@
 // The Runtime API on its own, driven over HTTP as a runtime would, with a recording listener:
 // status codes and bodies follow the AWS Lambda Runtime Interface Emulator.
+import { connect } from 'node:net';
 import t, { type Test } from 'tap';
 import { startRuntimeApiServer, type RuntimeApiServer } from '../../src/runtime-api/server.js';
 import type { RuntimeApiListener, RuntimeEvent } from '../../src/runtime-api/session.js';
@@ -171,4 +172,34 @@ t.test('unknown paths and methods', async (t) => {
   const { base } = await harness(t);
   t.equal((await fetch(`${base}/nothing`)).status, 404);
   t.equal((await post(`${base}/invocation/next`, '')).status, 405);
+});
+
+t.test('a /next pipelined behind the answer on one connection waits for it, then parks for the next event', async (t) => {
+  const { api, calls } = await harness(t);
+  const [host, port] = api.address.split(':');
+  const socket = connect({ host, port: Number(port) });
+  t.teardown(() => socket.destroy());
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const next = `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n`;
+  socket.write(next);
+  await new Promise((r) => setTimeout(r, 50));
+  api.session.dispatch(event('id-p', '{"n":1}'));
+  await new Promise((r) => setTimeout(r, 50));
+  t.match(received, /^HTTP\/1\.1 200 [^]*\r\n\r\n\{"n":1\}$/, 'the first event');
+  received = '';
+  // The answer's body arrives in two writes, so the pipelined /next is parsed while it is still
+  // being read; it must not be refused as an invalid state transition.
+  const body = '{"answer":42}';
+  socket.write(`POST /2018-06-01/runtime/invocation/id-p/response HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n{"ans`);
+  await new Promise((r) => setTimeout(r, 20));
+  socket.write(`wer":42}${next}`);
+  await new Promise((r) => setTimeout(r, 50));
+  t.match(received, /^HTTP\/1\.1 202 [^]*\{"status":"OK"\}\n$/, '202 for the answer, nothing else yet');
+  t.same(calls, [['ready'], ['response', 'id-p', body], ['ready']], 'the answer, then the runtime is ready again');
+  t.equal(api.session.state, 'Ready');
+  received = '';
+  api.session.dispatch(event('id-q', '{"n":2}'));
+  await new Promise((r) => setTimeout(r, 50));
+  t.match(received, /^HTTP\/1\.1 200 [^]*lambda-runtime-aws-request-id: id-q[^]*\{"n":2\}$/i, 'the parked /next gets the next event');
 });

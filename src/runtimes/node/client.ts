@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
-import { RuntimeApiClient, type Reply } from './runtime-api-client.js';
+import { RuntimeApiClient, type Reply, type Request } from './runtime-api-client.js';
 
 type Callback = (err?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: Context, callback: Callback) => unknown;
@@ -110,14 +110,15 @@ function formatted(err: unknown): string {
 const headerSafe = (v: string) => (/^[\t\x20-\x7e\x80-\xff]*$/.test(v) ? v : 'Unhandled');
 
 // --- Runtime API over one keep-alive socket
-function post(path: string, body: string, errorType?: string, via: RuntimeApiClient = api): Promise<Reply> {
+const NEXT: Request = { method: 'GET', path: `${BASE}/invocation/next` };
+function postRequest(path: string, body: string, errorType?: string): Request {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (errorType !== undefined) headers['Lambda-Runtime-Function-Error-Type'] = headerSafe(errorType);
-  return via.request('POST', BASE + path, body, headers);
+  return { method: 'POST', path: BASE + path, body, headers };
 }
-function postError(path: string, err: unknown, via?: RuntimeApiClient): Promise<Reply> {
+function errorRequest(path: string, err: unknown): Request {
   const body = toErrorBody(err);
-  return post(path, JSON.stringify(body), body.errorType, via);
+  return postRequest(path, JSON.stringify(body), body.errorType);
 }
 function die(err: unknown): never {
   process.stderr.write(`lambdalite node runtime: Runtime API failure: ${format(err)}\n`);
@@ -129,7 +130,7 @@ function die(err: unknown): never {
 function fatal(err: unknown, exitCode: number): void {
   const path = currentRequestId === undefined ? '/init/error' : `/invocation/${encodeURIComponent(currentRequestId)}/error`;
   setTimeout(() => process.exit(exitCode), 2000).unref();
-  postError(path, err, new RuntimeApiClient(apiHost, apiPort)).then(() => process.exit(exitCode), () => process.exit(exitCode));
+  new RuntimeApiClient(apiHost, apiPort).request(errorRequest(path, err)).then(() => process.exit(exitCode), () => process.exit(exitCode));
 }
 const safeString = (v: unknown) => { try { return String(v); } catch { return Object.prototype.toString.call(v); } };
 
@@ -192,10 +193,12 @@ function parseHeader(value: string | undefined, name: string): unknown {
 }
 
 function poll(handler: Handler, isAsync: boolean): void {
-  api.request('GET', `${BASE}/invocation/next`).then((next) => {
-    if (next.status !== 200) die(`GET /invocation/next answered ${next.status}: ${next.body}`);
-    invoke(handler, isAsync, next);
-  }, die);
+  api.request(NEXT).then((next) => run(handler, isAsync, next), die);
+}
+
+function run(handler: Handler, isAsync: boolean, next: Reply): void {
+  if (next.status !== 200) die(`GET /invocation/next answered ${next.status}: ${next.body}`);
+  invoke(handler, isAsync, next);
 }
 
 function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
@@ -219,8 +222,9 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
       value = new Error('Unable to stringify response body');
     }
     if (failed) console.error('Invoke Error', formatted(value));
-    const sent = failed ? postError(`${path}/error`, value) : post(`${path}/response`, body);
-    sent.then(() => poll(handler, isAsync), die);
+    const sent = failed ? errorRequest(`${path}/error`, value) : postRequest(`${path}/response`, body);
+    // The /next goes out right behind the answer (pipelined): one round trip per invoke.
+    api.pipeline([sent, NEXT]).then(([, next]) => run(handler, isAsync, next!), die);
   };
 
   // Only the first of callback / succeed / fail / done / promise settlement counts.

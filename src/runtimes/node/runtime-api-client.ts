@@ -1,6 +1,6 @@
 /**
  * The Node.js runtime client's HTTP/1.1 client for the Runtime API: one keep-alive socket, one
- * write per request, a small response parser. Node's own http client does the same in far more
+ * write per batch of pipelined requests, a small response parser. Node's own http client does the same in far more
  * JavaScript, and a runtime serves too few invokes for the JIT to make that code fast (a warm
  * invoke spent more time in it than in the server). Bodies come with a Content-Length (as
  * lambdalite's own Runtime API sends them) or chunked; anything else fails the request.
@@ -14,6 +14,13 @@ export interface Reply {
   readonly body: string;
 }
 
+export interface Request {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 interface Pending {
   readonly done: (reply: Reply) => void;
   readonly fail: (err: Error) => void;
@@ -24,35 +31,48 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 export class RuntimeApiClient {
   private socket: Socket | undefined;
   private buffered: Buffer = Buffer.alloc(0);
-  private pending: Pending | undefined;
+  /** Requests written and not yet answered, oldest first (replies come back in that order). */
+  private readonly pending: Pending[] = [];
 
   constructor(
     private readonly host: string,
     private readonly port: number,
   ) {}
 
-  /** One request at a time; a keep-alive socket the server closed meanwhile is reopened once. */
-  request(method: string, path: string, body?: string, headers: Readonly<Record<string, string>> = {}): Promise<Reply> {
-    if (this.pending) return Promise.reject(new Error('a Runtime API request is already in flight'));
+  request(req: Request): Promise<Reply> {
+    return this.pipeline([req]).then((replies) => replies[0]!);
+  }
+
+  /**
+   * Sends `requests` in one write, pipelined (an answer and the /next behind it cost the runtime
+   * one round trip, not two), and resolves with their replies in order. One batch at a time; a
+   * keep-alive socket the server closed meanwhile is reopened once.
+   */
+  pipeline(requests: readonly Request[]): Promise<Reply[]> {
+    if (this.pending.length > 0) return Promise.reject(new Error('a Runtime API request is already in flight'));
     const reused = this.socket !== undefined;
-    return this.send(method, path, body, headers).catch((err: NodeJS.ErrnoException) => {
+    return this.send(requests).catch((err: NodeJS.ErrnoException) => {
       if (!reused || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE' && err.message !== 'socket closed')) throw err;
-      return this.send(method, path, body, headers);
+      return this.send(requests);
     });
   }
 
-  private send(method: string, path: string, body: string | undefined, headers: Readonly<Record<string, string>>): Promise<Reply> {
-    return new Promise<Reply>((done, fail) => {
-      this.pending = { done, fail };
-      let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
-      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-      const payload = body === undefined ? undefined : Buffer.from(body);
-      if (payload) head += `Content-Length: ${payload.length}\r\n`;
-      head += '\r\n';
-      const socket = this.connection();
-      socket.ref(); // a parked /next must keep the process alive; settle() lets go again
-      socket.write(payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
-    });
+  private send(requests: readonly Request[]): Promise<Reply[]> {
+    const bytes = Buffer.concat(requests.map((r) => this.encode(r)));
+    const replies = requests.map(() => new Promise<Reply>((done, fail) => this.pending.push({ done, fail })));
+    const socket = this.connection();
+    socket.ref(); // a parked /next must keep the process alive; settle() lets go again
+    socket.write(bytes);
+    return Promise.all(replies);
+  }
+
+  private encode({ method, path, body, headers = {} }: Request): Buffer {
+    let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    const payload = body === undefined ? undefined : Buffer.from(body);
+    if (payload) head += `Content-Length: ${payload.length}\r\n`;
+    head += '\r\n';
+    return payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
   }
 
   private connection(): Socket {
@@ -72,8 +92,13 @@ export class RuntimeApiClient {
 
   private receive(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    while (this.buffered.length > 0 && this.parseOne());
+  }
+
+  /** Settles the oldest pending request if a whole response is buffered; false if not yet. */
+  private parseOne(): boolean {
     const headEnd = this.buffered.indexOf(HEADER_END);
-    if (headEnd < 0) return;
+    if (headEnd < 0) return false;
     const lines = this.buffered.toString('latin1', 0, headEnd).split('\r\n');
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1]);
     const headers: Record<string, string> = {};
@@ -86,25 +111,28 @@ export class RuntimeApiClient {
     const length = Number(headers['content-length'] ?? (chunked ? 0 : NaN));
     if (!Number.isInteger(status) || !Number.isSafeInteger(length)) {
       this.socket?.destroy(new Error(`unexpected Runtime API response: ${lines[0]}`));
-      return;
+      return false;
     }
     const bodyStart = headEnd + HEADER_END.length;
     const body = chunked ? dechunk(this.buffered, bodyStart) : { end: bodyStart + length, text: undefined };
-    if (!body || this.buffered.length < body.end) return;
+    if (!body || this.buffered.length < body.end) return false;
     const text = body.text ?? this.buffered.toString('utf8', bodyStart, body.end);
     this.buffered = this.buffered.subarray(body.end);
     this.settle({ status, headers, body: text });
+    return true;
   }
 
+  /** The oldest request gets `reply`; without one, every pending request fails with `err`. */
   private settle(reply: Reply | undefined, err?: Error): void {
-    const pending = this.pending;
+    if (!reply) {
+      for (const pending of this.pending.splice(0)) pending.fail(err!);
+      return;
+    }
+    const pending = this.pending.shift();
     if (!pending) return;
-    this.pending = undefined;
-    if (reply) {
-      // Between requests the socket must not keep the event loop alive (callbackWaitsForEmptyEventLoop).
-      this.socket?.unref();
-      pending.done(reply);
-    } else pending.fail(err!);
+    // Between requests the socket must not keep the event loop alive (callbackWaitsForEmptyEventLoop).
+    if (this.pending.length === 0) this.socket?.unref();
+    pending.done(reply);
   }
 }
 

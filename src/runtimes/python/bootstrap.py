@@ -56,13 +56,17 @@ class RuntimeApi:
         self.sock = None
         self.buffer = b""
 
-    def _call(self, method, path, body=None, headers=None):
+    def _request(self, method, path, body=None, headers=None):
         head = "%s %s%s HTTP/1.1\r\nHost: %s:%d\r\n" % (method, BASE, path, self.host, self.port)
         for name, value in (headers or {}).items():
             head += "%s: %s\r\n" % (name, value)
         if body is not None:
             head += "Content-Length: %d\r\n" % len(body)
-        request = head.encode("latin-1") + b"\r\n" + (body or b"")
+        return head.encode("latin-1") + b"\r\n" + (body or b"")
+
+    def _call(self, *requests):
+        """Sends the requests in one write (pipelined) and returns the last one's reply."""
+        data = b"".join(requests)
         for attempt in (1, 2):
             reused = self.sock is not None
             try:
@@ -71,8 +75,10 @@ class RuntimeApi:
                     # Small request, small answer, every invoke: Nagle's wait is pure latency.
                     self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     self.buffer = b""
-                self.sock.sendall(request)
-                return self._receive()
+                self.sock.sendall(data)
+                for _ in requests:
+                    reply = self._receive()
+                return reply
             except (ConnectionError, EOFError):
                 # The server closed the idle keep-alive connection: retry once on a new one.
                 self.sock.close()
@@ -122,25 +128,27 @@ class RuntimeApi:
         self._read_bytes(length)
         return status, headers, self._take(length)
 
-    def next(self):
-        status, headers, body = self._call("GET", "/invocation/next")
+    def next(self, *answer):
+        """GET /next, right behind `answer` (a response or error request) when there is one: the
+        runtime then waits one round trip per invoke, not two."""
+        status, headers, body = self._call(*answer, self._request("GET", "/invocation/next"))
         if status != 200:
             raise RuntimeError("GET /invocation/next answered %s: %r" % (status, body))
         return headers, body
 
-    def post_result(self, request_id, payload, content_type):
+    def result_request(self, request_id, payload, content_type):
         path = "/invocation/%s/response" % quote(request_id, safe="")
-        self._call("POST", path, payload, {"Content-Type": content_type})
+        return self._request("POST", path, payload, {"Content-Type": content_type})
 
-    def post_error(self, request_id, error):
-        self._post_error("/invocation/%s/error" % quote(request_id, safe=""), error)
+    def error_request(self, request_id, error):
+        return self._error_request("/invocation/%s/error" % quote(request_id, safe=""), error)
 
     def post_init_error(self, error):
-        self._post_error("/init/error", error)
+        self._call(self._error_request("/init/error", error))
 
-    def _post_error(self, path, error):
+    def _error_request(self, path, error):
         headers = {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]}
-        self._call("POST", path, json.dumps(error).encode("utf-8"), headers)
+        return self._request("POST", path, json.dumps(error).encode("utf-8"), headers)
 
 
 # --- the context object, field for field as awslambdaric builds it
@@ -332,6 +340,7 @@ def _unbuffered(stream):
 
 
 def handle(api, handler, headers, body):
+    """Runs one invocation; returns the request that answers it."""
     request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or ""
     try:
         context = LambdaContext(request_id, headers)
@@ -342,10 +351,9 @@ def handle(api, handler, headers, body):
     except Exception as exc:
         error = error_from_exception(exc, request_id)
     else:
-        api.post_result(request_id, payload, content_type)
-        return
+        return api.result_request(request_id, payload, content_type)
     log_error(error)
-    api.post_error(request_id, error)
+    return api.error_request(request_id, error)
 
 
 def main():
@@ -373,15 +381,16 @@ def main():
             api.post_init_error(error)
         finally:
             sys.exit(1)
+    answer = ()
     while True:
-        headers, body = api.next()
+        headers, body = api.next(*answer)
         _request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
         trace_id = headers.get("Lambda-Runtime-Trace-Id")
         if trace_id:
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
-        handle(api, handler, headers, body)
+        answer = (handle(api, handler, headers, body),)
 
 
 if __name__ == "__main__":
