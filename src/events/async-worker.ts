@@ -100,6 +100,7 @@ export class AsyncWorker {
     this.move('stopped');
     clearTimeout(this.timer);
     this.queue.clear();
+    this.d.repo.flushDeletes();
   }
 
   /** For tests and diagnostics: events in the table, and those running now. */

@@ -10,6 +10,8 @@ export const MAX_ASYNC_PAYLOAD_BYTES = 1048576;
 
 export class EventQueue {
   private listener: (functionName: string) => void = () => {};
+  /** Events accepted over HTTP in this turn, committed together on the next (group commit). */
+  private batch: { readonly events: NewEvent[]; readonly committed: Promise<void> } | undefined;
 
   constructor(
     private readonly repo: QueueRepository,
@@ -20,6 +22,32 @@ export class EventQueue {
   accept(event: NewEvent): void {
     this.repo.insert(event, this.clock());
     this.listener(event.functionName);
+  }
+
+  /**
+   * The Invoke API's path: stores the event with the others accepted in the same turn, in one
+   * transaction, and resolves once it is committed (or rejects if that transaction fails).
+   */
+  acceptSoon(event: NewEvent): Promise<void> {
+    if (!this.batch) {
+      const events: NewEvent[] = [];
+      const committed = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          this.batch = undefined;
+          try {
+            this.repo.insertAll(events, this.clock());
+          } catch (err) {
+            reject(err as Error);
+            return;
+          }
+          resolve();
+          for (const name of new Set(events.map((e) => e.functionName))) this.listener(name);
+        }),
+      );
+      this.batch = { events, committed };
+    }
+    this.batch.events.push(event);
+    return this.batch.committed;
   }
 
   /** The async worker's hook: called after each accepted event with its function's name. */

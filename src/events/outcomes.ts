@@ -64,7 +64,7 @@ export class Outcomes {
     if (condition !== 'Success' && dlq) {
       deliveries.push({ kind: 'dead-letter', target: dlq, letter: deadLetter(ev.requestId, ev.payload, condition, response) });
     }
-    if (deliveries.length === 0) return this.d.repo.delete(ev.id);
+    if (deliveries.length === 0) return this.d.repo.deleteSoon(ev.id);
     const settlement: Settlement = { record, deliveries };
     this.d.repo.settle(ev.id, JSON.stringify(settlement));
     return this.deliver(ev, settlement);

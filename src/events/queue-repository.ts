@@ -69,6 +69,8 @@ export class QueueRepository {
   private readonly settleStmt;
   private readonly nextDueStmt;
   private readonly functionsStmt;
+  /** Rows of finished events, deleted together on the next turn (or by the next take). */
+  private finished: number[] = [];
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -101,10 +103,18 @@ export class QueueRepository {
     this.insertStmt.run(e.requestId, e.functionName, e.qualifier ?? null, e.payload, e.clientContext ?? null, nowMs, dueAtMs);
   }
 
+  /** Inserts every event and commits once. */
+  insertAll(events: readonly NewEvent[], nowMs: number): void {
+    this.transaction(() => {
+      for (const e of events) this.insert(e, nowMs);
+    });
+  }
+
   /** Marks up to `limit` due events of one function as taken, oldest due first, and returns them. */
   take(functionName: string, nowMs: number, limit: number): QueuedEvent[] {
     if (limit <= 0) return [];
     return this.transaction(() => {
+      this.deleteFinished();
       const rows = (this.readyStmt.all(functionName, nowMs, limit) as EventRow[]).map(toEvent);
       for (const r of rows) this.takeStmt.run(nowMs, r.id);
       return rows;
@@ -113,6 +123,27 @@ export class QueueRepository {
 
   delete(id: number): void {
     this.deleteStmt.run(id);
+  }
+
+  /**
+   * Deletes a finished event's row on the next turn, in one transaction with the other rows
+   * finished meanwhile (or in the next take's). Until then the row stays taken, so nothing runs
+   * it; a crash in between runs the event again, as AWS allows.
+   */
+  deleteSoon(id: number): void {
+    this.finished.push(id);
+    if (this.finished.length === 1) setImmediate(() => this.flushDeletes());
+  }
+
+  /** Deletes the rows deleteSoon() holds now (the async worker's stop, and the next turn). */
+  flushDeletes(): void {
+    if (this.finished.length > 0 && this.db.open) this.transaction(() => this.deleteFinished());
+  }
+
+  private deleteFinished(): void {
+    const ids = this.finished;
+    this.finished = [];
+    for (const id of ids) this.deleteStmt.run(id);
   }
 
   /** Gives a taken event back to the queue, due again at `dueAtMs`, with its counters. */

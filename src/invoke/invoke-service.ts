@@ -74,7 +74,7 @@ export class InvokeService {
     private readonly engine: InvocationEngine,
     private readonly records: RecordWriter,
     private readonly region: string,
-    private readonly events: Pick<EventQueue, 'accept'>,
+    private readonly events: Pick<EventQueue, 'acceptSoon'>,
   ) {}
 
   async invoke(input: InvokeInput): Promise<InvokeOutput> {
@@ -93,7 +93,7 @@ export class InvokeService {
     if (type === 'Event') {
       // The version is picked when the event runs (an alias may route elsewhere by then); here
       // the function and qualifier only have to exist. The event keeps the caller's request id.
-      this.events.accept({
+      await this.events.acceptSoon({
         requestId: input.requestId ?? randomUUID(),
         functionName: version.functionName,
         qualifier: input.ref.qualifier,
