@@ -22,12 +22,12 @@ export function requireWrk() {
 }
 
 /**
- * One measured wrk run, after a WARMUP_SECONDS one: `connections` connections on one thread for
- * `seconds`, against `url`.
+ * One measured wrk run, after a WARMUP_SECONDS one unless `warmup` is false: `connections`
+ * connections on one thread for `seconds`, against `url`.
  * `env` passes GET_PREFIX/GET_COUNT to wrk.lua. Returns wrk's figures, its command line and the
  * CPU seconds of the process tree under `cpuPid`.
  */
-export async function wrk({ url, connections, seconds, cpuPid, env = {} }) {
+export async function wrk({ url, connections, seconds, cpuPid, env = {}, warmup = true }) {
   // --timeout: wrk's default (2 s) drops slower responses from the latencies as errors.
   const args = (duration) => ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '30s', '--latency', '-s', SCRIPT, url];
   const run = (duration) =>
@@ -36,7 +36,7 @@ export async function wrk({ url, connections, seconds, cpuPid, env = {} }) {
         err ? reject(new Error(`wrk failed: ${errOut || err.message}`)) : resolve(out),
       ),
     );
-  await run(WARMUP_SECONDS);
+  if (warmup) await run(WARMUP_SECONDS);
   const cpu0 = treeCpuSeconds(cpuPid);
   const stdout = await run(seconds);
   const cpuSeconds = treeCpuSeconds(cpuPid) - cpu0;
