@@ -30,6 +30,8 @@ export async function receiveAnswer(
     sendRefusal(res, REFUSALS.tooLarge);
     return;
   }
+  const pipelined = session.pollPipelined;
   finish(read.body);
-  sendAccepted(res);
+  if (pipelined) session.holdAccepted(res);
+  else sendAccepted(res);
 }

@@ -3,7 +3,7 @@
 // `core/states.go` (Started → Ready → Running → InvocationResponse | InvocationErrorResponse →
 // RuntimeResponseSentState → Ready ..., and Started → InitError), so refusals carry its texts.
 import type { ServerResponse } from 'node:http';
-import { invalidStateTransition, REFUSALS, sendRefusal, type Refusal } from './render.js';
+import { invalidStateTransition, REFUSALS, sendAccepted, sendRefusal, type Refusal } from './render.js';
 
 export type RuntimeState =
   | 'Started'
@@ -64,6 +64,8 @@ export class RuntimeSession {
   private poller: ServerResponse | undefined;
   /** A /next that arrived while an answer's body was still being read (pipelined behind it). */
   private pipelined: ServerResponse | undefined;
+  /** The 202 of an answer with a /next pipelined behind it, written just before the next event. */
+  private accepted: ServerResponse | undefined;
 
   constructor(
     private readonly listener: RuntimeApiListener,
@@ -124,30 +126,43 @@ export class RuntimeSession {
     return undefined;
   }
 
+  /** Whether a /next waits behind the answer being read (its 202 may then wait too: holdAccepted). */
+  get pollPipelined(): boolean {
+    return this.pipelined !== undefined;
+  }
+
+  /**
+   * Keeps an answer's 202 until the next event goes out on the same connection: the runtime,
+   * whose /next is queued behind it, then wakes once per invoke instead of twice.
+   */
+  holdAccepted(res: ServerResponse): void {
+    this.accepted = res;
+  }
+
   /** The answer's body could not be read (client went away): the runtime may answer again. */
   abandonAnswer(): void {
     if (this.current === 'InvocationResponse' || this.current === 'InvocationErrorResponse') {
       this.current = 'Running';
     }
-    this.pollPipelined();
+    this.takePipelinedPoll();
   }
 
   finishResponse(body: Buffer): void {
     const id = this.finishAnswer();
     this.listener.response(id, body);
-    this.pollPipelined();
+    this.takePipelinedPoll();
   }
 
   finishError(report: RuntimeErrorReport): void {
     const id = this.finishAnswer();
     this.listener.error(id, report);
-    this.pollPipelined();
+    this.takePipelinedPoll();
   }
 
   finishTooLarge(): void {
     const id = this.finishAnswer();
     this.listener.responseTooLarge(id);
-    this.pollPipelined();
+    this.takePipelinedPoll();
   }
 
   initError(report: RuntimeErrorReport): Refusal | undefined {
@@ -164,10 +179,11 @@ export class RuntimeSession {
     this.poller = undefined;
     this.pipelined?.destroy();
     this.pipelined = undefined;
+    this.accepted = undefined;
   }
 
   /** Takes up the /next that waited behind an answer, now that the answer is settled. */
-  private pollPipelined(): void {
+  private takePipelinedPoll(): void {
     const res = this.pipelined;
     if (!res) return;
     this.pipelined = undefined;
@@ -193,6 +209,8 @@ export class RuntimeSession {
     this.poller = undefined;
     this.delivered = true;
     this.current = 'Running';
+    if (this.accepted) sendAccepted(this.accepted);
+    this.accepted = undefined;
     this.deliver(res, this.event);
   }
 }

@@ -174,7 +174,7 @@ t.test('unknown paths and methods', async (t) => {
   t.equal((await post(`${base}/invocation/next`, '')).status, 405);
 });
 
-t.test('a /next pipelined behind the answer on one connection waits for it, then parks for the next event', async (t) => {
+t.test('a /next pipelined behind the answer waits for it; the 202 then goes out with the next event', async (t) => {
   const { api, calls } = await harness(t);
   const [host, port] = api.address.split(':');
   const socket = connect({ host, port: Number(port) });
@@ -195,11 +195,14 @@ t.test('a /next pipelined behind the answer on one connection waits for it, then
   await new Promise((r) => setTimeout(r, 20));
   socket.write(`wer":42}${next}`);
   await new Promise((r) => setTimeout(r, 50));
-  t.match(received, /^HTTP\/1\.1 202 [^]*\{"status":"OK"\}\n$/, '202 for the answer, nothing else yet');
+  t.equal(received, '', 'the runtime is not woken for the 202 alone');
   t.same(calls, [['ready'], ['response', 'id-p', body], ['ready']], 'the answer, then the runtime is ready again');
   t.equal(api.session.state, 'Ready');
-  received = '';
   api.session.dispatch(event('id-q', '{"n":2}'));
   await new Promise((r) => setTimeout(r, 50));
-  t.match(received, /^HTTP\/1\.1 200 [^]*lambda-runtime-aws-request-id: id-q[^]*\{"n":2\}$/i, 'the parked /next gets the next event');
+  t.match(
+    received,
+    /^HTTP\/1\.1 202 [^]*\{"status":"OK"\}\nHTTP\/1\.1 200 [^]*lambda-runtime-aws-request-id: id-q[^]*\{"n":2\}$/i,
+    'the 202, then the next event to the parked /next',
+  );
 });
