@@ -27,20 +27,35 @@ export class RecordWriter {
   private logs: LogEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** log_streams ids by group and stream ("group\nstream"), as committed. */
+  private readonly streamIds = new Map<string, number>();
   private readonly writeBatch: (invocations: InvocationRecord[], logs: LogEvent[]) => void;
 
   constructor(db: Db, private readonly flushAfterMs = 50) {
+    // One row per run (migrations/008_lean_records.sql): an async event's retries each have theirs.
     const insertInvocation = db.prepare(
-      `INSERT OR REPLACE INTO invocations (request_id, function_name, version, started_at_ms, duration_ms, billed_ms,
+      `INSERT INTO invocations (request_id, function_name, version, started_at_ms, duration_ms, billed_ms,
          memory_mb, max_memory_used_mb, init_duration_ms, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertLog = db.prepare('INSERT INTO log_events (log_group, log_stream, timestamp_ms, message) VALUES (?, ?, ?, ?)');
+    const streamId = db
+      .prepare(
+        `INSERT INTO log_streams (log_group, log_stream) VALUES (?, ?)
+         ON CONFLICT (log_group, log_stream) DO UPDATE SET log_group = excluded.log_group RETURNING id`,
+      )
+      .pluck();
+    const insertLine = db.prepare('INSERT INTO log_lines (stream_id, timestamp_ms, message) VALUES (?, ?, ?)');
+    const streamOf = (l: LogEvent): number => {
+      const key = `${l.logGroup}\n${l.logStream}`;
+      let id = this.streamIds.get(key);
+      if (id === undefined) this.streamIds.set(key, (id = streamId.get(l.logGroup, l.logStream) as number));
+      return id;
+    };
     this.writeBatch = db.transaction((invocations: InvocationRecord[], logs: LogEvent[]) => {
       for (const r of invocations) {
         insertInvocation.run(r.requestId, r.functionName, r.version, r.startedAtMs, r.durationMs, r.billedMs,
           r.memoryMb, Math.round(r.maxMemoryUsedMb), r.initDurationMs ?? null, r.outcome);
       }
-      for (const l of logs) insertLog.run(l.logGroup, l.logStream, l.timestampMs, l.message);
+      for (const l of logs) insertLine.run(streamOf(l), l.timestampMs, l.message);
     });
   }
 
@@ -66,6 +81,11 @@ export class RecordWriter {
     const [invocations, logs] = [this.invocations, this.logs];
     this.invocations = [];
     this.logs = [];
-    this.writeBatch(invocations, logs);
+    try {
+      this.writeBatch(invocations, logs);
+    } catch (err) {
+      this.streamIds.clear(); // ids of streams created in the rolled-back batch are not in the table
+      throw err;
+    }
   }
 }

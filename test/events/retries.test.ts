@@ -2,6 +2,8 @@
 // retries with asynchronous invocation"): MaximumRetryAttempts 2 (the default) means 3 runs, 0 means
 // one; the second retry waits twice as long as the first; a throttled event is not a failed one.
 import { InvokeCommand, PutFunctionConcurrencyCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { startTestServer } from '../helpers/server.js';
 import { deployRecorder, invokeEvent, outFile, runs, sleep, waitFor } from './helpers.js';
@@ -9,7 +11,7 @@ import { deployRecorder, invokeEvent, outFile, runs, sleep, waitFor } from './he
 const DELAY_MS = 300;
 
 t.test('a failing event runs 1 + MaximumRetryAttempts times, with the configured delays', async (t) => {
-  const { lambda } = await startTestServer(t, { asyncRetryDelayMs: DELAY_MS });
+  const { lambda, dataDir } = await startTestServer(t, { asyncRetryDelayMs: DELAY_MS });
   const two = outFile(t, 'two.jsonl');
   const zero = outFile(t, 'zero.jsonl');
   const byDefault = outFile(t, 'default.jsonl');
@@ -37,6 +39,13 @@ t.test('a failing event runs 1 + MaximumRetryAttempts times, with the configured
   t.ok(gap1 >= DELAY_MS, `the first retry waits the configured delay (${gap1} ms)`);
   t.ok(gap2 >= 2 * DELAY_MS, `the second waits twice as long (${gap2} ms)`);
   t.ok(defaultRuns.every((r) => r.event.id === 'default'));
+
+  // Each run is metered, as AWS bills each: one invocation record per run, all with the same id.
+  const db = new Database(join(dataDir, 'lambdalite.db'), { readonly: true });
+  t.teardown(() => db.close());
+  const metered = db.prepare("SELECT request_id AS id FROM invocations WHERE function_name = 'retry-two'").pluck();
+  const ids = await waitFor('3 invocation records', () => metered.all().length >= 3 && (metered.all() as string[]));
+  t.same(ids, [accepted.$metadata.requestId, accepted.$metadata.requestId, accepted.$metadata.requestId]);
 });
 
 t.test('a successful event runs once', async (t) => {

@@ -2,10 +2,15 @@
 // they survive a restart: one row per invocation in `invocations`, the lines in `log_events` under
 // the function's log group /aws/lambda/<name> and its environment's log stream.
 import Database from 'better-sqlite3';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { deploy, invoke } from '../helpers/invoke.js';
 import { startTestServer } from '../helpers/server.js';
+import { openDatabase } from '../../src/db.js';
+import { RecordWriter } from '../../src/invoke/records.js';
 
 interface InvocationRow {
   request_id: string;
@@ -91,4 +96,45 @@ t.test('invocation records and log lines are in SQLite after a restart', async (
   t.teardown(() => reopened.close());
   const count = reopened.prepare('SELECT COUNT(*) AS n FROM invocations WHERE function_name = ?').get('metered') as { n: number };
   t.equal(count.n, 5, 'the four earlier rows and the new one');
+});
+
+t.test('migration 008 keeps the records of an older data directory, each run its own row', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambdalite-008-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'lambdalite.db');
+  const old = new Database(file);
+  const migrations = fileURLToPath(new URL('../../migrations/', import.meta.url));
+  old.exec('CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  for (const name of readdirSync(migrations).filter((f) => f < '008').sort()) {
+    old.exec(readFileSync(join(migrations, name), 'utf8'));
+    old.prepare("INSERT INTO schema_migrations VALUES (?, 'then')").run(name);
+  }
+  old.exec(`INSERT INTO invocations VALUES ('r1', 'f', '$LATEST', 1000, 1.5, 2, 128, 40, 80.25, 'success'),
+                                          ('r2', 'f', '1', 2000, 3, 3, 256, 50, NULL, 'function-error');
+            INSERT INTO log_events (log_group, log_stream, timestamp_ms, message) VALUES
+              ('/aws/lambda/f', 's1', 1000, 'START RequestId: r1'), ('/aws/lambda/f', 's2', 2000, 'START RequestId: r2'),
+              ('/aws/lambda/f', 's1', 1001, 'END RequestId: r1');`);
+  old.close();
+
+  const db = openDatabase(file); // applies 008 only
+  t.teardown(() => db.close());
+  t.same(db.prepare('SELECT request_id, version, started_at_ms, init_duration_ms, outcome FROM invocations ORDER BY id').all(), [
+    { request_id: 'r1', version: '$LATEST', started_at_ms: 1000, init_duration_ms: 80.25, outcome: 'success' },
+    { request_id: 'r2', version: '1', started_at_ms: 2000, init_duration_ms: null, outcome: 'function-error' },
+  ]);
+  t.same(db.prepare('SELECT log_group, log_stream, timestamp_ms, message FROM log_events ORDER BY id').all(), [
+    { log_group: '/aws/lambda/f', log_stream: 's1', timestamp_ms: 1000, message: 'START RequestId: r1' },
+    { log_group: '/aws/lambda/f', log_stream: 's2', timestamp_ms: 2000, message: 'START RequestId: r2' },
+    { log_group: '/aws/lambda/f', log_stream: 's1', timestamp_ms: 1001, message: 'END RequestId: r1' },
+  ], 'every line, in its stream, in order');
+  t.equal(db.prepare('SELECT COUNT(*) FROM log_streams').pluck().get(), 2, 'one row per stream');
+
+  const writer = new RecordWriter(db);
+  const run = { requestId: 'r2', functionName: 'f', version: '1', startedAtMs: 3000, durationMs: 1, billedMs: 1, memoryMb: 256, maxMemoryUsedMb: 50, initDurationMs: undefined, outcome: 'success' };
+  writer.add(run, [{ logGroup: '/aws/lambda/f', logStream: 's2', timestampMs: 3000, message: 'START RequestId: r2' }]);
+  writer.add(run, [{ logGroup: '/aws/lambda/f', logStream: 's3', timestampMs: 3001, message: 'START RequestId: r2' }]);
+  writer.close();
+  t.equal(db.prepare("SELECT COUNT(*) FROM invocations WHERE request_id = 'r2'").pluck().get(), 3, 'a run with a known request id is a row of its own');
+  t.same(db.prepare("SELECT log_stream FROM log_events WHERE timestamp_ms >= 3000 ORDER BY id").pluck().all(), ['s2', 's3'], 'known and new streams');
+  t.equal(db.prepare('SELECT COUNT(*) FROM log_streams').pluck().get(), 3);
 });
