@@ -27,6 +27,7 @@ interface Pending {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+const READ_BUFFER = Buffer.alloc(65536);
 
 export class RuntimeApiClient {
   private socket: Socket | undefined;
@@ -77,8 +78,20 @@ export class RuntimeApiClient {
 
   private connection(): Socket {
     if (this.socket) return this.socket;
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // onread: libuv reads into one buffer and calls us, without the stream machinery ('data'
+    // events), which a runtime that serves a few invokes a second runs as cold code each time.
+    const socket = connect({
+      host: this.host,
+      port: this.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n) => {
+          this.receive(Buffer.from(READ_BUFFER.subarray(0, n)));
+          return true; // keep reading
+        },
+      },
+    });
     const closed = (err?: Error): void => {
       if (this.socket === socket) this.socket = undefined;
       this.buffered = Buffer.alloc(0);
