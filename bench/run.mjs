@@ -37,7 +37,6 @@ const report = new Report();
 const context = {
   report,
   seconds: Math.round(seconds),
-  floors: new Map(), // concurrency → the floor's wrk result, for the ratio columns
   progress: (text) => console.error(`bench: ${text}`),
 };
 const loadStart = load();
@@ -55,7 +54,8 @@ Node.js ${facts.node}, ${facts.wrk}, commit ${facts.commit}. Groups: ${only.join
 each after an unmeasured ${WARMUP_SECONDS} s run of the same command.
 CPU s/1k: user+system seconds of the measured server and all its descendants (runtimes, floor workers) per 1,000
 requests, from /proc/<pid>/stat before and after the run; the load generator is not counted.
-÷ floor: lambdalite's figure over the floor's at the same concurrency, from this run.
+÷ floor: lambdalite's figure over the floor's at the same concurrency, from a floor run measured just before that row
+(its figures are in the row's source).
 
 ${report.markdown()}
 
