@@ -66,7 +66,6 @@ const toAlias = (r: AliasRow): AliasRecord => ({
 const versionNumber = (version: string): number => (version === LATEST ? 0 : Number(version));
 
 export class FunctionRepository extends CachedRepository {
-
   getFunction(name: string): FunctionRecord | undefined {
     return this.cache.read(`function\0${name}`, () => {
       const row = this.sql('SELECT * FROM functions WHERE name = ?').get(name) as FunctionRow | undefined;
@@ -77,7 +76,7 @@ export class FunctionRepository extends CachedRepository {
   insertFunction(fn: FunctionRecord): void {
     this.write(
       `INSERT INTO functions (name, created_at, next_version, tags, reserved_concurrency, policy, policy_revision_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       fn.name, fn.createdAt, fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
       JSON.stringify(fn.policyStatements), fn.policyRevisionId);
   }
@@ -85,7 +84,7 @@ export class FunctionRepository extends CachedRepository {
   updateFunction(fn: FunctionRecord): void {
     this.write(
       `UPDATE functions SET next_version = ?, tags = ?, reserved_concurrency = ?, policy = ?, policy_revision_id = ?
-         WHERE name = ?`,
+       WHERE name = ?`,
       fn.nextVersion, JSON.stringify(fn.tags), fn.reservedConcurrency ?? null,
       JSON.stringify(fn.policyStatements), fn.policyRevisionId, fn.name);
   }
@@ -145,12 +144,12 @@ export class FunctionRepository extends CachedRepository {
   putVersion(v: FunctionVersion): void {
     this.write(
       `INSERT INTO function_versions
-           (function_name, version, version_number, config, code_sha256, code_size, image_uri, last_modified, revision_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (function_name, version) DO UPDATE SET
-           config = excluded.config, code_sha256 = excluded.code_sha256, code_size = excluded.code_size,
-           image_uri = excluded.image_uri, last_modified = excluded.last_modified, revision_id = excluded.revision_id
-         WHERE function_versions.version = '$LATEST'`,
+         (function_name, version, version_number, config, code_sha256, code_size, image_uri, last_modified, revision_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (function_name, version) DO UPDATE SET
+         config = excluded.config, code_sha256 = excluded.code_sha256, code_size = excluded.code_size,
+         image_uri = excluded.image_uri, last_modified = excluded.last_modified, revision_id = excluded.revision_id
+       WHERE function_versions.version = '$LATEST'`,
       v.functionName, v.version, versionNumber(v.version), JSON.stringify(v.config), v.codeSha256Hex,
       v.codeSize, v.imageUri ?? null, v.lastModified, v.revisionId);
   }
@@ -190,11 +189,10 @@ export class FunctionRepository extends CachedRepository {
   putAlias(a: AliasRecord): void {
     this.write(
       `INSERT INTO aliases (function_name, name, function_version, description, routing, revision_id)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (function_name, name) DO UPDATE SET function_version = excluded.function_version,
-           description = excluded.description, routing = excluded.routing, revision_id = excluded.revision_id`,
-      a.functionName, a.name, a.functionVersion, a.description, JSON.stringify(a.additionalVersionWeights),
-        a.revisionId);
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (function_name, name) DO UPDATE SET function_version = excluded.function_version,
+         description = excluded.description, routing = excluded.routing, revision_id = excluded.revision_id`,
+      a.functionName, a.name, a.functionVersion, a.description, JSON.stringify(a.additionalVersionWeights), a.revisionId);
   }
 
   deleteAlias(functionName: string, name: string): void {

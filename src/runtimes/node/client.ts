@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, types } from 'node:util';
-import { RuntimeApiClient, type Reply, type Request } from './runtime-api-client.js';
+import { RuntimeApiClient, type ApiRequest, type Reply } from './runtime-api-client.js';
 
 type Callback = (err?: unknown, result?: unknown) => void;
 type Handler = (event: unknown, context: Context, callback: Callback) => unknown;
@@ -110,13 +110,13 @@ function formatted(err: unknown): string {
 const headerSafe = (v: string) => (/^[\t\x20-\x7e\x80-\xff]*$/.test(v) ? v : 'Unhandled');
 
 // --- Runtime API over one keep-alive socket
-const NEXT: Request = { method: 'GET', path: `${BASE}/invocation/next` };
-function postRequest(path: string, body: string, errorType?: string): Request {
+const NEXT: ApiRequest = { method: 'GET', path: `${BASE}/invocation/next` };
+function postRequest(path: string, body: string, errorType?: string): ApiRequest {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (errorType !== undefined) headers['Lambda-Runtime-Function-Error-Type'] = headerSafe(errorType);
   return { method: 'POST', path: BASE + path, body, headers };
 }
-function errorRequest(path: string, err: unknown): Request {
+function errorRequest(path: string, err: unknown): ApiRequest {
   const body = toErrorBody(err);
   return postRequest(path, JSON.stringify(body), body.errorType);
 }

@@ -14,7 +14,7 @@ export interface Reply {
   readonly body: string;
 }
 
-export interface Request {
+export interface ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly body?: string;
@@ -40,7 +40,7 @@ export class RuntimeApiClient {
     private readonly port: number,
   ) {}
 
-  request(req: Request): Promise<Reply> {
+  request(req: ApiRequest): Promise<Reply> {
     return this.pipeline([req]).then((replies) => replies[0]!);
   }
 
@@ -49,7 +49,7 @@ export class RuntimeApiClient {
    * one round trip, not two), and resolves with their replies in order. One batch at a time; a
    * keep-alive socket the server closed meanwhile is reopened once.
    */
-  pipeline(requests: readonly Request[]): Promise<Reply[]> {
+  pipeline(requests: readonly ApiRequest[]): Promise<Reply[]> {
     if (this.pending.length > 0) return Promise.reject(new Error('a Runtime API request is already in flight'));
     const reused = this.socket !== undefined;
     return this.send(requests).catch((err: NodeJS.ErrnoException) => {
@@ -58,7 +58,7 @@ export class RuntimeApiClient {
     });
   }
 
-  private send(requests: readonly Request[]): Promise<Reply[]> {
+  private send(requests: readonly ApiRequest[]): Promise<Reply[]> {
     const bytes = Buffer.concat(requests.map((r) => this.encode(r)));
     const replies = requests.map(() => new Promise<Reply>((done, fail) => this.pending.push({ done, fail })));
     const socket = this.connection();
@@ -67,7 +67,7 @@ export class RuntimeApiClient {
     return Promise.all(replies);
   }
 
-  private encode({ method, path, body, headers = {} }: Request): Buffer {
+  private encode({ method, path, body, headers = {} }: ApiRequest): Buffer {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
     const payload = body === undefined ? undefined : Buffer.from(body);
