@@ -4,6 +4,7 @@
 // removal when the environment goes.
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { dockerMessage, dockerStatus } from './docker-connection.js';
 import { memoryPeak, toMb, type MemoryPeak } from './docker-memory.js';
@@ -23,6 +24,8 @@ function startError(err: unknown): ExecutorStartError {
 }
 
 /** Exit statuses over 128 are 128 + the signal that ended the process (docker kill gives 137). */
+const OUTPUT_QUIET_MS = 10;
+const OUTPUT_MAX_MS = 250;
 const SIGNALS_BY_NUMBER = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
 function containerExit(exitCode: number, oomKilled: boolean): ProcessExit {
@@ -38,6 +41,8 @@ export class ContainerProcess implements ExecutorProcess {
   private readonly listeners: ((exit: ProcessExit) => void)[] = [];
   private memory: MemoryPeak | undefined;
   private released: Promise<void> | undefined;
+  /** performance.now() of the last output from the container. */
+  private lastOutputMs = 0;
 
   private constructor(
     private readonly container: Docker.Container,
@@ -56,6 +61,7 @@ export class ContainerProcess implements ExecutorProcess {
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
       docker.modem.demuxStream(stream, proc.stdout, proc.stderr);
+      stream.on('data', () => (proc.lastOutputMs = performance.now()));
       stream.once('end', () => proc.endOutput());
       stream.once('close', () => proc.endOutput());
       stream.on('error', () => proc.endOutput());
@@ -78,6 +84,21 @@ export class ContainerProcess implements ExecutorProcess {
 
   kill(): void {
     if (!this.exit) this.container.kill().catch(() => undefined); // 404/409: already gone or stopped
+  }
+
+  /**
+   * Output the runtime wrote before its /next reaches us through dockerd, after the Runtime API
+   * call that ends the invocation, and there is no exact signal for "all of it is in". So wait
+   * OUTPUT_QUIET_MS, and on while output keeps arriving (at most OUTPUT_MAX_MS): without this, the
+   * last lines of an invocation landed in the next one's log under load.
+   */
+  async outputSettled(): Promise<void> {
+    const started = performance.now();
+    for (;;) {
+      await sleep(OUTPUT_QUIET_MS);
+      const now = performance.now();
+      if (now - this.lastOutputMs >= OUTPUT_QUIET_MS || now - started >= OUTPUT_MAX_MS) return;
+    }
   }
 
   maxMemoryUsedMb(): number {

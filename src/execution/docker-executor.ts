@@ -178,11 +178,6 @@ export class DockerExecutor implements Executor {
       executionEnv: RUNTIMES[spec.runtime]?.executionEnv,
       hostPath: launch.image.env['PATH'] ?? DEFAULT_PATH,
     });
-    // Our runtime clients (Node.js, Python) wait for the 202 before their next /next here: a
-    // container's output reaches us through dockerd, well after the answer, and the wait gives it
-    // time to arrive before the invocation's log is closed. They read and remove this variable.
-    const family = RUNTIMES[spec.runtime]?.family;
-    if (!spec.image && (family === 'nodejs' || family === 'python')) env.LAMBDALITE_RUNTIME_PIPELINING = 'off';
     if (spec.optDir === undefined) return env;
     for (const name of Object.keys(layerSearchPaths(spec.runtime))) {
       const own = launch.image.env[name];

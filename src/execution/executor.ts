@@ -30,6 +30,11 @@ export interface ExecutorProcess {
   onExit(listener: (exit: ProcessExit) => void): void;
   /** Kills the runtime and everything it started. Safe to call more than once. */
   kill(): void;
+  /**
+   * Resolves once the output written before the runtime's last Runtime API call has arrived, where
+   * it travels apart from that call (containers); absent where it cannot lag behind (processes).
+   */
+  outputSettled?(): Promise<void>;
   /** High-water mark of the environment's memory, in MB. */
   maxMemoryUsedMb(): number;
   /** Kills what is left and releases what start() acquired; resolves when every process is gone. */

@@ -35,8 +35,6 @@ let apiPort = 0;
 const BASE = '/2018-06-01/runtime';
 // One keep-alive socket, as AWS's client; set up by main() (a zygote learns the address late).
 let api: RuntimeApiClient;
-// Whether the /next goes out with the answer (main() reads it; off in containers).
-let pipelining = true;
 
 // Runtime.* errors carry their name on the prototype so `stack` starts with it, as AWS's do.
 function runtimeError(kind: string): new (message: string) => Error {
@@ -226,8 +224,7 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
     if (failed) console.error('Invoke Error', formatted(value));
     const sent = failed ? errorRequest(`${path}/error`, value) : postRequest(`${path}/response`, body);
     // The /next goes out right behind the answer (pipelined): one round trip per invoke.
-    if (pipelining) api.pipeline([sent, NEXT]).then(([, next]) => run(handler, isAsync, next!), die);
-    else api.request(sent).then(() => poll(handler, isAsync), die);
+    api.pipeline([sent, NEXT]).then(([, next]) => run(handler, isAsync, next!), die);
   };
 
   // Only the first of callback / succeed / fail / done / promise settlement counts.
@@ -296,9 +293,6 @@ async function main(): Promise<void> {
   apiHost = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   apiPort = Number(address.slice(address.lastIndexOf(':') + 1));
   api = new RuntimeApiClient(apiHost, apiPort);
-  // Set by the docker executor (docker-executor.ts), and none of the function's business.
-  pipelining = env.LAMBDALITE_RUNTIME_PIPELINING !== 'off';
-  delete env.LAMBDALITE_RUNTIME_PIPELINING;
   staticContext = {
     functionName: env.AWS_LAMBDA_FUNCTION_NAME, functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, // a string, as on AWS

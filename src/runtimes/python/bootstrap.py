@@ -136,9 +136,6 @@ class RuntimeApi:
             raise RuntimeError("GET /invocation/next answered %s: %r" % (status, body))
         return headers, body
 
-    def send(self, request):
-        self._call(request)
-
     def result_request(self, request_id, payload, content_type):
         path = "/invocation/%s/response" % quote(request_id, safe="")
         return self._request("POST", path, payload, {"Content-Type": content_type})
@@ -361,9 +358,6 @@ def handle(api, handler, headers, body):
 
 def main():
     global _request_id
-    # Set by the docker executor (docker-executor.ts), and none of the function's business:
-    # there our answer waits for its 202 before the next /next.
-    pipelining = os.environ.pop("LAMBDALITE_RUNTIME_PIPELINING", "") != "off"
     sys.stdout, sys.stderr = _unbuffered(sys.stdout), _unbuffered(sys.stderr)
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     # The task root comes first on sys.path; this script's own folder is not user code.
@@ -389,9 +383,6 @@ def main():
             sys.exit(1)
     answer = ()
     while True:
-        if answer and not pipelining:
-            api.send(*answer)
-            answer = ()
         headers, body = api.next(*answer)
         _request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
         trace_id = headers.get("Lambda-Runtime-Trace-Id")
