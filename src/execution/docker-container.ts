@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { dockerMessage, dockerStatus } from './docker-connection.js';
 import { memoryPeak, toMb, type MemoryPeak } from './docker-memory.js';
 import { ExecutorStartError, type ExecutorProcess, type ProcessExit } from './executor.js';
+import { OutputMarks } from './output-marks.js';
 
 /** Why the Engine refused to start a container, as the Lambda error the runtime would get. */
 const START_ERRORS: readonly { readonly pattern: RegExp; readonly errorType: string }[] = [
@@ -23,9 +24,11 @@ function startError(err: unknown): ExecutorStartError {
   return new ExecutorStartError(known?.errorType ?? 'Runtime.Unknown', message);
 }
 
-/** Exit statuses over 128 are 128 + the signal that ended the process (docker kill gives 137). */
+/** Waiting for an invocation's output: quiet for this long, when its runtime writes no marks. */
 const OUTPUT_QUIET_MS = 10;
+/** The longest wait for an invocation's output, marks or not. */
 const OUTPUT_MAX_MS = 250;
+/** Exit statuses over 128 are 128 + the signal that ended the process (docker kill gives 137). */
 const SIGNALS_BY_NUMBER = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
 function containerExit(exitCode: number, oomKilled: boolean): ProcessExit {
@@ -43,24 +46,37 @@ export class ContainerProcess implements ExecutorProcess {
   private released: Promise<void> | undefined;
   /** performance.now() of the last output from the container. */
   private lastOutputMs = 0;
+  /** The end-of-invocation marks of a runtime given LAMBDALITE_OUTPUT_MARK (output-marks.ts). */
+  private readonly marks: OutputMarks | undefined;
 
   private constructor(
     private readonly container: Docker.Container,
     private readonly memoryMb: number,
-  ) {}
+    markToken: string | undefined,
+  ) {
+    if (markToken !== undefined) this.marks = new OutputMarks(markToken, this.stdout, this.stderr);
+  }
 
-  /** Creates, attaches and starts the container; removes it again if any step fails. */
-  static async start(docker: Docker, options: Docker.ContainerCreateOptions, memoryMb: number): Promise<ContainerProcess> {
+  /**
+   * Creates, attaches and starts the container; removes it again if any step fails. `markToken`:
+   * the LAMBDALITE_OUTPUT_MARK its runtime was given, if any.
+   */
+  static async start(
+    docker: Docker,
+    options: Docker.ContainerCreateOptions,
+    memoryMb: number,
+    markToken?: string,
+  ): Promise<ContainerProcess> {
     let container: Docker.Container;
     try {
       container = await docker.createContainer(options);
     } catch (err) {
       throw startError(err);
     }
-    const proc = new ContainerProcess(container, memoryMb);
+    const proc = new ContainerProcess(container, memoryMb, markToken);
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      docker.modem.demuxStream(stream, proc.stdout, proc.stderr);
+      docker.modem.demuxStream(stream, proc.marks?.stdout ?? proc.stdout, proc.marks?.stderr ?? proc.stderr);
       stream.on('data', () => (proc.lastOutputMs = performance.now()));
       stream.once('end', () => proc.endOutput());
       stream.once('close', () => proc.endOutput());
@@ -88,13 +104,15 @@ export class ContainerProcess implements ExecutorProcess {
 
   /**
    * Output the runtime wrote before its /next reaches us through dockerd, after the Runtime API
-   * call that ends the invocation, and there is no exact signal for "all of it is in". So wait
-   * OUTPUT_QUIET_MS, and on while output keeps arriving (at most OUTPUT_MAX_MS): without this, the
-   * last lines of an invocation landed in the next one's log under load.
+   * call that ends the invocation: without a wait, the last lines of an invocation landed in the
+   * next one's log under load. lambdalite's runtime clients mark the end of each invocation's
+   * output; for other runtimes there is no exact signal, so wait OUTPUT_QUIET_MS, and on while
+   * output keeps arriving (at most OUTPUT_MAX_MS).
    */
-  async outputSettled(): Promise<void> {
+  async outputSettled(requestId: string): Promise<void> {
     const started = performance.now();
     for (;;) {
+      if (this.marks?.used) return this.marks.settled(requestId, OUTPUT_MAX_MS - (performance.now() - started));
       await sleep(OUTPUT_QUIET_MS);
       const now = performance.now();
       if (now - this.lastOutputMs >= OUTPUT_QUIET_MS || now - started >= OUTPUT_MAX_MS) return;
@@ -142,7 +160,8 @@ export class ContainerProcess implements ExecutorProcess {
   }
 
   private endOutput(): void {
-    if (!this.stdout.writableEnded) this.stdout.end();
-    if (!this.stderr.writableEnded) this.stderr.end();
+    for (const stream of this.marks ? [this.marks.stdout, this.marks.stderr] : [this.stdout, this.stderr]) {
+      if (!stream.writableEnded) stream.end();
+    }
   }
 }

@@ -5,6 +5,7 @@
 // the runtime gets the Lambda variables with this environment's own Runtime API address. Runtime
 // images are AWS's base images or lambdalite's local ones (src/runtimes/images.ts); a
 // container-image function runs its own image with its ImageConfig.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -104,6 +105,11 @@ export class DockerExecutor implements Executor {
     const { spec } = o;
     const launch = spec.image ? await this.imageLaunch(spec.image) : await this.runtimeLaunch(spec);
     const env = this.environment(o, launch);
+    // lambdalite's own runtime clients (the nodejs and python images) mark the end of each
+    // invocation's output with this token (output-marks.ts); they remove it before user code runs.
+    const family = spec.image ? undefined : RUNTIMES[spec.runtime]?.family;
+    const markToken = family === 'nodejs' || family === 'python' ? randomBytes(8).toString('hex') : undefined;
+    if (markToken) env['LAMBDALITE_OUTPUT_MARK'] = markToken;
     const binds = [
       ...(spec.codeDir ? [`${spec.codeDir}:${TASK_ROOT}:ro`] : []),
       ...(spec.optDir !== undefined ? [`${spec.optDir}:${OPT}:ro`] : []),
@@ -129,7 +135,7 @@ export class DockerExecutor implements Executor {
         LogConfig: { Type: 'none', Config: {} },
       },
     };
-    return ContainerProcess.start(this.docker, options, spec.memoryMb);
+    return ContainerProcess.start(this.docker, options, spec.memoryMb, markToken);
   }
 
   /** A zip function: its runtime's image with the handler as CMD, or its own bootstrap for provided.*. */

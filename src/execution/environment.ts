@@ -179,7 +179,7 @@ export class Environment {
     const healthy = answer.outcome !== 'timeout' && answer.outcome !== 'crash' && (await this.awaitRuntimeDone(deadlineMs));
     if (healthy) {
       await nextTurn(); // output written before the runtime's /next is read in the same loop turn
-      await this.process?.outputSettled?.();
+      await this.process?.outputSettled?.(req.requestId);
       const usedBytes = await this.tmpMeter.usageBytes();
       if (usedBytes > this.spec.ephemeralStorageMb * MiB) {
         notes.push({

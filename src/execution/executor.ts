@@ -31,10 +31,10 @@ export interface ExecutorProcess {
   /** Kills the runtime and everything it started. Safe to call more than once. */
   kill(): void;
   /**
-   * Resolves once the output written before the runtime's last Runtime API call has arrived, where
-   * it travels apart from that call (containers); absent where it cannot lag behind (processes).
+   * Resolves once the output written before the runtime answered `requestId` has arrived, where it
+   * travels apart from the Runtime API (containers); absent where it cannot lag behind (processes).
    */
-  outputSettled?(): Promise<void>;
+  outputSettled?(requestId: string): Promise<void>;
   /** High-water mark of the environment's memory, in MB. */
   maxMemoryUsedMb(): number;
   /** Kills what is left and releases what start() acquired; resolves when every process is gone. */

@@ -51,6 +51,15 @@ const NodeJsExit = runtimeError('NodeJsExit');
 
 // The invocation being (or last) served: `undefined` in init-phase log records, as on AWS.
 let currentRequestId: string | undefined;
+// In a container, output travels apart from the Runtime API: before each answer, a mark on stdout
+// and stderr tells the server that the invocation's output is all in (src/execution/output-marks.ts).
+let outputMarkToken: string | undefined;
+function markOutput(requestId: string): void {
+  if (outputMarkToken === undefined) return;
+  const mark = `\0${outputMarkToken} ${requestId}\0`;
+  process.stdout.write(mark);
+  process.stderr.write(mark);
+}
 let beforeExit: (() => void) | undefined;
 
 // --- logging: one record per console call, `\n` → `\r` so a record stays one line (text format)
@@ -222,6 +231,7 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
       value = new Error('Unable to stringify response body');
     }
     if (failed) console.error('Invoke Error', formatted(value));
+    markOutput(id);
     const sent = failed ? errorRequest(`${path}/error`, value) : postRequest(`${path}/response`, body);
     // The /next goes out right behind the answer (pipelined): one round trip per invoke.
     api.pipeline([sent, NEXT]).then(([, next]) => run(handler, isAsync, next!), die);
@@ -289,6 +299,8 @@ async function becomeAssigned(): Promise<void> {
 
 async function main(): Promise<void> {
   if (env.LAMBDALITE_ZYGOTE === '1') await becomeAssigned();
+  outputMarkToken = env.LAMBDALITE_OUTPUT_MARK;
+  delete env.LAMBDALITE_OUTPUT_MARK;
   const address = env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
   apiHost = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   apiPort = Number(address.slice(address.lastIndexOf(':') + 1));

@@ -339,6 +339,24 @@ def _unbuffered(stream):
 # --- the loop
 
 
+_output_mark = None  # LAMBDALITE_OUTPUT_MARK, given in containers
+
+
+def mark_output(request_id):
+    # In a container, output travels apart from the Runtime API: before each answer, a mark on
+    # stdout and stderr tells the server that the invocation's output is all in
+    # (src/execution/output-marks.ts).
+    if _output_mark is None:
+        return
+    mark = "\0{} {}\0".format(_output_mark, request_id).encode()
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        try:
+            stream.flush()
+            os.write(fd, mark)
+        except Exception:
+            pass
+
+
 def handle(api, handler, headers, body):
     """Runs one invocation; returns the request that answers it."""
     request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or ""
@@ -357,7 +375,8 @@ def handle(api, handler, headers, body):
 
 
 def main():
-    global _request_id
+    global _request_id, _output_mark
+    _output_mark = os.environ.pop("LAMBDALITE_OUTPUT_MARK", None)
     sys.stdout, sys.stderr = _unbuffered(sys.stdout), _unbuffered(sys.stderr)
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     # The task root comes first on sys.path; this script's own folder is not user code.
@@ -391,6 +410,7 @@ def main():
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
         answer = (handle(api, handler, headers, body),)
+        mark_output(_request_id or "")
 
 
 if __name__ == "__main__":
