@@ -138,7 +138,7 @@ export const SETTINGS = [
   }),
   setting({
     key: 'zygotes', flag: 'zygotes', env: 'LAMBDALITE_ZYGOTES', defaultValue: 2,
-    description: 'pre-started Node.js runtimes waiting for a function, for fast cold starts (process executor with cgroup memory caps, no sandbox); 0 for none',
+    description: 'pre-started runtimes per family (Node.js, Python) waiting for a function, for fast cold starts (process executor with cgroup memory caps, no sandbox); 0 for none',
     parse: integer(0, 64),
   }),
   setting({

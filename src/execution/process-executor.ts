@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { layerRuntimeArgs } from '../runtimes/layer-paths.js';
-import { launchRecipe, PACKAGE_ROOT, runtimeSupport, RUNTIMES, type LaunchRecipe } from '../runtimes/table.js';
+import { launchRecipe, PACKAGE_ROOT, runtimeSupport, RUNTIMES, type LaunchRecipe, type RuntimeFamily } from '../runtimes/table.js';
 import {
   ExecutorStartError,
   type Executor,
@@ -46,14 +46,25 @@ const IMAGES_NEED_DOCKER: RuntimeSupport = {
 
 const HOST_PATH = process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin';
 
+/**
+ * The runtime families with zygotes: the runtime id whose recipe they boot with (every version of
+ * a family runs the same interpreter and client here), and the variables an interpreter reads only
+ * when it starts, so a function that sets one is spawned with it instead.
+ */
+const ZYGOTE_FAMILIES: Partial<Record<RuntimeFamily, { readonly runtime: string; readonly startupVariable: (name: string) => boolean }>> = {
+  nodejs: { runtime: 'nodejs20.x', startupVariable: (name) => name === 'NODE_OPTIONS' },
+  python: { runtime: 'python3.12', startupVariable: (name) => name.startsWith('PYTHON') },
+};
+
 export interface ProcessExecutorOptions {
   /** Defaults to what detectMemoryControl() finds on this machine. */
   readonly memory?: MemoryControl;
   /** 'bwrap' runs each runtime in bubblewrap; the constructor throws if bwrap cannot run here. */
   readonly sandbox?: SandboxMode;
   /**
-   * Pre-started Node.js runtimes kept waiting for a function (zygote-pool.ts); 0 for none. Used
-   * only with cgroup memory caps and no sandbox, where a zygote runs exactly as a spawned runtime.
+   * Pre-started runtimes kept waiting for a function (zygote-pool.ts), per family (Node.js,
+   * Python); 0 for none. Used only with cgroup memory caps and no sandbox, where a zygote runs
+   * exactly as a spawned runtime.
    */
   readonly zygotes?: number;
 }
@@ -105,7 +116,7 @@ export class ProcessExecutor implements Executor {
   private readonly bwrapPath: string | undefined;
   /** The host's system layer per interpreter, looked up once. */
   private readonly systems = new Map<string, readonly HostEntry[]>();
-  private readonly zygotes: ZygotePool | undefined;
+  private readonly zygotes = new Map<RuntimeFamily, ZygotePool>();
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.memory = options.memory ?? detectMemoryControl();
@@ -117,10 +128,12 @@ export class ProcessExecutor implements Executor {
       this.bwrapPath = bwrap.path;
     }
     const size = options.zygotes ?? 0;
-    const node = launchRecipe('nodejs20.x', '');
-    if (size > 0 && this.sandbox === 'none' && this.memory.mode !== 'rss' && node && runtimeSupport('nodejs20.x').ok) {
-      const env = { PATH: HOST_PATH, TZ: ':UTC', LANG: 'en_US.UTF-8', LAMBDALITE_ZYGOTE: '1' };
-      this.zygotes = new ZygotePool({ command: node.command, args: node.args, env, cwd: '/' }, size, this.memory);
+    if (size === 0 || this.sandbox !== 'none' || this.memory.mode === 'rss') return;
+    const env = { PATH: HOST_PATH, TZ: ':UTC', LANG: 'en_US.UTF-8', LAMBDALITE_ZYGOTE: '1' };
+    for (const [family, { runtime }] of Object.entries(ZYGOTE_FAMILIES) as [RuntimeFamily, { runtime: string }][]) {
+      const recipe = launchRecipe(runtime, '');
+      if (!recipe || !runtimeSupport(runtime).ok) continue;
+      this.zygotes.set(family, new ZygotePool({ command: recipe.command, args: recipe.args, env, cwd: '/' }, size, this.memory));
     }
   }
 
@@ -172,12 +185,14 @@ export class ProcessExecutor implements Executor {
 
   /** How many cold starts a zygote has served. */
   get zygotesTaken(): number {
-    return this.zygotes?.taken ?? 0;
+    let taken = 0;
+    for (const pool of this.zygotes.values()) taken += pool.taken;
+    return taken;
   }
 
   /** Stops the zygotes; the environments' runtimes are the engine's to stop. */
   async close(): Promise<void> {
-    await this.zygotes?.close();
+    await Promise.all([...this.zygotes.values()].map((pool) => pool.close()));
   }
 
   /** The Lambda environment variables of a runtime placed (or not) in the sandbox. */
@@ -194,13 +209,16 @@ export class ProcessExecutor implements Executor {
   }
 
   /**
-   * A zygote can serve a Node.js function that needs nothing fixed at process start: no layers
-   * (their ESM hook is a runtime flag), no NODE_OPTIONS of its own.
+   * A zygote can serve a function that needs nothing fixed at process start: no layers (Node.js's
+   * ESM hook is a runtime flag, Python's search path is read at start), no variable its
+   * interpreter reads only when it starts (NODE_OPTIONS, PYTHON*).
    */
   private zygoteFor(spec: EnvironmentSpec): Zygote | undefined {
-    if (!this.zygotes || RUNTIMES[spec.runtime]?.family !== 'nodejs') return undefined;
-    if (spec.optDir !== undefined || spec.environment['NODE_OPTIONS'] !== undefined) return undefined;
-    return this.zygotes.take();
+    const family = RUNTIMES[spec.runtime]?.family;
+    const pool = family && this.zygotes.get(family);
+    if (!pool || spec.optDir !== undefined) return undefined;
+    if (Object.keys(spec.environment).some(ZYGOTE_FAMILIES[family]!.startupVariable)) return undefined;
+    return pool.take();
   }
 
   /** The recipe as spawned: directly, or as `bwrap <args> -- command args` with sandbox paths. */

@@ -1,5 +1,5 @@
-// Pre-started, code-less runtime processes (zygotes, as in SOCK): a Node.js runtime client that
-// has already booted and waits on stdin for the one function it will serve. A cold start then
+// Pre-started, code-less runtime processes (zygotes, as in SOCK): a Node.js or Python runtime
+// client that has already booted and waits on file descriptor 3 for the one function it will serve. A cold start then
 // costs loading the function's code, not spawning and booting a runtime. Each zygote is born in
 // its own memory cgroup with the largest Lambda memory size; assigning it lowers the limit to the
 // function's MemorySize, so everything it ever allocated counts, as with a spawned runtime.
@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { inCgroup, type MemoryCage, type MemoryControl } from './memory-control.js';
 
-/** The runtime reads its assignment from this file descriptor (src/runtimes/node/client.ts). */
+/** The runtime reads its assignment from this file descriptor (src/runtimes/node/client.ts, src/runtimes/python/bootstrap.py). */
 const ASSIGNMENT_FD = 3;
 
 /** Largest MemorySize AWS allows (CreateFunction's MemorySize: 128–10240). */
@@ -28,7 +28,7 @@ export interface Zygote {
   readonly cage: MemoryCage;
 }
 
-/** What the runtime client reads from stdin to become one function's runtime. */
+/** What the runtime client reads from ASSIGNMENT_FD to become one function's runtime. */
 export interface Assignment {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;

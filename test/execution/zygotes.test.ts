@@ -1,5 +1,5 @@
-// Pre-started Node.js runtimes (src/execution/zygote-pool.ts): a function served by a zygote must
-// be indistinguishable from one served by a freshly spawned runtime.
+// Pre-started Node.js and Python runtimes (src/execution/zygote-pool.ts): a function served by a
+// zygote must be indistinguishable from one served by a freshly spawned runtime.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -100,8 +100,71 @@ t.test('a taken zygote is replaced; functions that need start-up flags are spawn
   t.equal(executor.zygotesTaken, 2, 'a function with NODE_OPTIONS is spawned with them, not given a zygote');
 });
 
+const PYTHON_ENV_DUMP = `import os, sys
+def handler(event, context):
+    return {"env": dict(os.environ), "cwd": os.getcwd(), "path": sys.path}
+`;
+
+t.test('a Python zygote runs the function with exactly the Lambda environment, its code folder as cwd and first on sys.path', { skip }, async (t) => {
+  const { engine, executor } = await zygoteEngine(t);
+  const codeDir = t.testdir({ 'app.py': PYTHON_ENV_DUMP });
+  const spec = fixtureSpec('zygote-python-env', { runtime: 'python3.12', handler: 'app.handler', codeDir, environment: { MY_SETTING: 'on' } });
+  const result = await engine.invoke(spec, request(spec));
+  t.equal(result.outcome, 'success', result.payload.toString());
+  t.equal(executor.zygotesTaken, 1, 'a zygote served the cold start');
+  const { env, cwd, path } = json(result.payload) as { env: Record<string, string>; cwd: string; path: string[] };
+  t.equal(cwd, codeDir);
+  t.equal(path[0], codeDir);
+  t.equal(env['MY_SETTING'], 'on');
+  t.equal(env['AWS_LAMBDA_FUNCTION_NAME'], 'zygote-python-env');
+  t.equal(env['AWS_EXECUTION_ENV'], 'AWS_Lambda_python3.12');
+  t.notOk('LAMBDALITE_ZYGOTE' in env, 'nothing of the boot environment is left');
+  t.ok(result.initDurationMs !== undefined, 'a cold start still reports its Init Duration');
+});
+
+t.test('the same Python fixture behaves the same from a zygote and from a spawned runtime', { skip }, async (t) => {
+  const { engine: withZygote, executor } = await zygoteEngine(t, 1);
+  const { engine: spawned } = await zygoteEngine(t, 0);
+  const spec = fixtureSpec('python-basic', { runtime: 'python3.12', handler: 'app.handler', codeDir: join(FIXTURES, 'python-basic') });
+  const strip = (payload: Buffer) => {
+    const { aws_request_id: _a, remaining_ms: _r, log_stream_name: _l, ...rest } = json(payload) as Record<string, unknown>;
+    return rest;
+  };
+  const a = await withZygote.invoke(spec, request(spec, { name: 'x' }));
+  const b = await spawned.invoke(spec, request(spec, { name: 'x' }));
+  t.equal(executor.zygotesTaken, 1);
+  t.same(strip(a.payload), strip(b.payload));
+  const logs = (r: typeof a) => lines(r).map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-f-]+\t/, ''));
+  t.same(logs(a), logs(b), 'the same log records, init output included');
+});
+
+t.test("a Python function's MemorySize caps its zygote; PYTHON* variables get a spawned runtime", { skip }, async (t) => {
+  const { engine, executor } = await zygoteEngine(t);
+  const codeDir = t.testdir({
+    'hog.py': 'hog = []\ndef handler(event, context):\n    while True:\n        hog.append(bytearray(8 << 20))\n',
+    'app.py': 'import sys\ndef handler(event, context):\n    return {"path": sys.path, "bytecode": sys.dont_write_bytecode}\n',
+    extra: { 'extra_module.py': '' },
+  });
+  const hog = fixtureSpec('zygote-python-oom', { runtime: 'python3.12', handler: 'hog.handler', codeDir, memoryMb: 128, timeoutSeconds: 20 });
+  const oom = await engine.invoke(hog, request(hog));
+  t.equal(executor.zygotesTaken, 1);
+  t.equal(oom.outcome, 'crash');
+  t.match(json(oom.payload), { errorType: 'Runtime.OutOfMemory' });
+  t.ok(oom.maxMemoryUsedMb >= 100 && oom.maxMemoryUsedMb <= 129, `max memory used ${oom.maxMemoryUsedMb} MB is within the cap`);
+  const extra = join(codeDir, 'extra');
+  const flagged = fixtureSpec('zygote-python-flags', {
+    runtime: 'python3.12', handler: 'app.handler', codeDir, environment: { PYTHONPATH: extra, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  const flaggedResult = await engine.invoke(flagged, request(flagged));
+  t.equal(flaggedResult.outcome, "success", flaggedResult.payload.toString());
+  const result = json(flaggedResult.payload) as { path: string[]; bytecode: boolean };
+  t.equal(executor.zygotesTaken, 1, 'a function with PYTHON* variables is spawned with them, not given a zygote');
+  t.ok(result.path.includes(extra), 'PYTHONPATH took effect');
+  t.equal(result.bytecode, true, 'PYTHONDONTWRITEBYTECODE took effect');
+});
+
 t.test('a zygote whose server is gone exits on its own', { skip }, async (t) => {
-  // The zygote's stdin is the server's pipe: when a SIGKILLed server drops it, the zygote exits.
+  // A zygote's assignment pipe (fd 3) is the server's: when a SIGKILLed server drops it, the zygote exits.
   const script = `
     import { ProcessExecutor } from ${JSON.stringify(join(PACKAGE_ROOT, 'dist', 'execution', 'process-executor.js'))};
     new ProcessExecutor({ zygotes: 1 });
@@ -109,7 +172,6 @@ t.test('a zygote whose server is gone exits on its own', { skip }, async (t) => 
   `;
   const server = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
   t.teardown(() => server.kill('SIGKILL'));
-  let pids: number[] = [];
   const ppidOf = (pid: number): number => {
     try {
       return Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -117,16 +179,22 @@ t.test('a zygote whose server is gone exits on its own', { skip }, async (t) => 
       return 0;
     }
   };
-  for (let i = 0; i < 100 && pids.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    const pgrep = spawn('pgrep', ['-f', 'runtimes/node/client.js']);
+  const zygotesOf = async (pattern: string): Promise<number[]> => {
+    const pgrep = spawn('pgrep', ['-f', pattern]);
     let out = '';
     pgrep.stdout.on('data', (d: Buffer) => (out += String(d)));
     await once(pgrep, 'exit');
-    pids = out.trim().split('\n').filter(Boolean).map(Number).filter((pid) => ppidOf(pid) === server.pid);
+    return out.trim().split('\n').filter(Boolean).map(Number).filter((pid) => ppidOf(pid) === server.pid);
+  };
+  let pids: number[] = [];
+  for (let i = 0; i < 100 && pids.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    pids = [...(await zygotesOf('runtimes/node/client.js')), ...(await zygotesOf('runtimes/python/bootstrap.py'))];
   }
-  t.equal(pids.length, 1, 'the executor started one zygote');
+  t.equal(pids.length, 2, 'the executor started one Node.js and one Python zygote');
   server.kill('SIGKILL');
-  t.ok(await waitUntilGone(pids[0]!, 5000), 'the zygote exited when its server died');
-  t.notOk(isAlive(pids[0]!));
+  for (const pid of pids) {
+    t.ok(await waitUntilGone(pid, 5000), 'the zygote exited when its server died');
+    t.notOk(isAlive(pid));
+  }
 });

@@ -8,7 +8,10 @@ AWS's Python runtime interface client (awslambdaric): error types and messages, 
 for failures and the ``[LEVEL]\\t<time>\\t<request id>\\t<message>`` logging format.
 
 Started as ``python3 <lambdalite>/src/runtimes/python/bootstrap.py`` with the standard Lambda
-environment (``AWS_LAMBDA_RUNTIME_API``, ``_HANDLER``, ``LAMBDA_TASK_ROOT``, ...).
+environment (``AWS_LAMBDA_RUNTIME_API``, ``_HANDLER``, ``LAMBDA_TASK_ROOT``, ...), or as a zygote
+(``LAMBDALITE_ZYGOTE=1``, src/execution/zygote-pool.ts): booted and its modules imported ahead of
+time, it reads its function's environment and working directory from file descriptor 3, then runs
+exactly as if started with them.
 """
 import importlib
 import io
@@ -374,8 +377,25 @@ def handle(api, handler, headers, body):
     return api.error_request(request_id, error)
 
 
+def become_assigned():
+    """A zygote's assignment: the whole environment (nothing of the boot one stays) and the cwd.
+    The pipe closing without one means the server is gone: exit quietly."""
+    with os.fdopen(3, "rb") as pipe:
+        data = pipe.read()
+    try:
+        assignment = json.loads(data)
+    except ValueError:
+        sys.exit(0)
+    os.environ.clear()
+    os.environ.update(assignment["env"])
+    time.tzset()
+    os.chdir(assignment["cwd"])
+
+
 def main():
     global _request_id, _output_mark
+    if os.environ.get("LAMBDALITE_ZYGOTE") == "1":
+        become_assigned()
     _output_mark = os.environ.pop("LAMBDALITE_OUTPUT_MARK", None)
     sys.stdout, sys.stderr = _unbuffered(sys.stdout), _unbuffered(sys.stderr)
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
