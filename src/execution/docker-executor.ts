@@ -6,10 +6,8 @@
 // images are AWS's base images or lambdalite's local ones (src/runtimes/images.ts); a
 // container-image function runs its own image with its ImageConfig.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { layerSearchPaths } from '../runtimes/layer-paths.js';
+import { customBootstrap, layerSearchPaths } from '../runtimes/layer-paths.js';
 import { runtimeSupport, RUNTIMES } from '../runtimes/table.js';
 import { connectDocker } from './docker-connection.js';
 import { ContainerProcess } from './docker-container.js';
@@ -149,16 +147,11 @@ export class DockerExecutor implements Executor {
     if (entry.family !== 'provided') {
       return { image, entrypoint: image.entrypoint, cmd: [spec.handler], workingDir: TASK_ROOT, handler: spec.handler };
     }
-    // AWS runs /var/task/bootstrap, else /opt/bootstrap; its error names both when neither exists.
-    const bootstrap = existsSync(join(spec.codeDir, 'bootstrap'))
-      ? `${TASK_ROOT}/bootstrap`
-      : spec.optDir !== undefined && existsSync(join(spec.optDir, 'bootstrap'))
-        ? `${OPT}/bootstrap`
-        : undefined;
+    const bootstrap = customBootstrap(spec.codeDir, spec.optDir);
     if (!bootstrap) {
       throw new ExecutorStartError('Runtime.InvalidEntrypoint', `Couldn't find valid bootstrap(s): [${TASK_ROOT}/bootstrap ${OPT}/bootstrap]`);
     }
-    return { image, entrypoint: [bootstrap], cmd: [], workingDir: TASK_ROOT, handler: spec.handler };
+    return { image, entrypoint: [`${bootstrap === 'code' ? TASK_ROOT : OPT}/bootstrap`], cmd: [], workingDir: TASK_ROOT, handler: spec.handler };
   }
 
   /** A container-image function: its image, with ImageConfig's EntryPoint, Command and WorkingDirectory over the image's. */

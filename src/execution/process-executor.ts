@@ -6,10 +6,9 @@
 // into /opt where the sandbox binds it there.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { layerRuntimeArgs } from '../runtimes/layer-paths.js';
+import { customBootstrap, layerRuntimeArgs } from '../runtimes/layer-paths.js';
 import { launchRecipe, PACKAGE_ROOT, runtimeSupport, RUNTIMES, type LaunchRecipe, type RuntimeFamily } from '../runtimes/table.js';
 import {
   ExecutorStartError,
@@ -98,15 +97,10 @@ async function checkEntrypoint(command: string, codeDir: string): Promise<void> 
   }
 }
 
-/**
- * A custom runtime's bootstrap comes from the function's code, else from its layers: AWS looks for
- * /var/task/bootstrap, then /opt/bootstrap (its Runtime.InvalidEntrypoint message names both:
- * "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]").
- */
+/** A custom runtime whose code has no bootstrap runs its layers' (layer-paths.ts customBootstrap). */
 function withLayerBootstrap(recipe: LaunchRecipe, spec: EnvironmentSpec): LaunchRecipe {
   if (spec.optDir === undefined || recipe.command !== join(spec.codeDir, 'bootstrap')) return recipe;
-  const layered = join(spec.optDir, 'bootstrap');
-  return existsSync(recipe.command) || !existsSync(layered) ? recipe : { ...recipe, command: layered };
+  return customBootstrap(spec.codeDir, spec.optDir) === 'opt' ? { ...recipe, command: join(spec.optDir, 'bootstrap') } : recipe;
 }
 
 export class ProcessExecutor implements Executor {

@@ -2,7 +2,7 @@
 // checks that the service model declares (lengths, ranges, patterns, enums) answer
 // ValidationException; business rules answer InvalidParameterValueException.
 import { invalidParameter, SENSITIVE, validationError } from '../errors.js';
-import { AWS_LAYER_VERSION_ARN_PATTERN } from '../layers/arn.js';
+import { AWS_LAYER_VERSION_ARN_PATTERN, isLayerVersionArn } from '../layers/arn.js';
 import { checkImageConfig, type ImageConfigInput } from './image.js';
 import type { Architecture, VersionConfig } from './model.js';
 
@@ -33,7 +33,6 @@ const RESERVED_ENV_KEYS = new Set([
 ]);
 
 const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
-const LAYER_VERSION_ARN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
 const HANDLER = /^[^\s]+$/;
 
@@ -146,7 +145,7 @@ export function checkArchitectures(archs: string[]): Architecture[] {
  * each names an existing layer version, one per layer, is the layer service's check (FunctionLayers).
  */
 function checkLayers(layers: string[]): string[] {
-  if (layers.some((arn) => typeof arn !== 'string' || arn.length > 2048 || !LAYER_VERSION_ARN.test(arn))) {
+  if (layers.some((arn) => typeof arn !== 'string' || arn.length > 2048 || !isLayerVersionArn(arn))) {
     throw validationError(
       layers,
       'layers',

@@ -22,6 +22,9 @@ export interface LogEvent {
   readonly message: string;
 }
 
+/** log_streams ids kept in memory; a stream not among them is looked up again (one upsert). */
+const MAX_CACHED_STREAMS = 10_000;
+
 export class RecordWriter {
   private invocations: InvocationRecord[] = [];
   private logs: LogEvent[] = [];
@@ -47,7 +50,12 @@ export class RecordWriter {
     const streamOf = (l: LogEvent): number => {
       const key = `${l.logGroup}\n${l.logStream}`;
       let id = this.streamIds.get(key);
-      if (id === undefined) this.streamIds.set(key, (id = streamId.get(l.logGroup, l.logStream) as number));
+      if (id === undefined) {
+        id = streamId.get(l.logGroup, l.logStream) as number;
+        // One stream per environment ever started: a long-lived server forgets them now and then.
+        if (this.streamIds.size >= MAX_CACHED_STREAMS) this.streamIds.clear();
+        this.streamIds.set(key, id);
+      }
       return id;
     };
     this.writeBatch = db.transaction((invocations: InvocationRecord[], logs: LogEvent[]) => {

@@ -15,6 +15,9 @@ const LAYER_VERSION_ARN = /^arn:[a-zA-Z0-9-]+:lambda:([a-zA-Z0-9-]+):(\d{12}):la
 export const AWS_LAYER_VERSION_ARN_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)';
 
+/** Whether `arn` is a layer version ARN (CreateFunction's and UpdateFunctionConfiguration's Layers). */
+export const isLayerVersionArn = (arn: string): boolean => LAYER_VERSION_ARN.test(arn);
+
 export interface LayerRef {
   readonly name: string;
   /** The ARN named another region or account: no such layer exists in this lambdalite. */

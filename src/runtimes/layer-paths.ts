@@ -1,6 +1,7 @@
 // Where each runtime finds layer content under /opt, as data ("Layer paths for each Lambda runtime"
 // in the Lambda developer guide, and the runtimes' NODE_PATH, PYTHONPATH, PATH and LD_LIBRARY_PATH
 // in "Defined runtime environment variables").
+import { existsSync } from 'node:fs';
 import { posix, join } from 'node:path';
 import { PACKAGE_ROOT, RUNTIMES } from './table.js';
 
@@ -40,4 +41,14 @@ export function layerEnvironment(runtime: string, optDir: string, basePath: stri
 /** Runtime flags a function with layers needs: Node.js's ESM resolution hook (esm-node-path.ts). */
 export function layerRuntimeArgs(runtime: string): string[] {
   return RUNTIMES[runtime]?.family === 'nodejs' ? ['--import', ESM_NODE_PATH_HOOK] : [];
+}
+
+/**
+ * Where a custom runtime's bootstrap is: AWS runs the function's own (/var/task/bootstrap), else a
+ * layer's (/opt/bootstrap), and names both when neither exists ("Couldn't find valid bootstrap(s):
+ * [/var/task/bootstrap /opt/bootstrap]").
+ */
+export function customBootstrap(codeDir: string, optDir: string | undefined): 'code' | 'opt' | undefined {
+  if (existsSync(join(codeDir, 'bootstrap'))) return 'code';
+  return optDir !== undefined && existsSync(join(optDir, 'bootstrap')) ? 'opt' : undefined;
 }
