@@ -46,7 +46,7 @@ export class ContainerProcess implements ExecutorProcess {
   private released: Promise<void> | undefined;
   /** performance.now() of the last output from the container. */
   private lastOutputMs = 0;
-  /** The end-of-invocation marks of a runtime given LAMBDALITE_OUTPUT_MARK (output-marks.ts). */
+  /** The end-of-invocation marks in the stdout of a runtime given LAMBDALITE_OUTPUT_MARK (output-marks.ts). */
   private readonly marks: OutputMarks | undefined;
 
   private constructor(
@@ -54,12 +54,12 @@ export class ContainerProcess implements ExecutorProcess {
     private readonly memoryMb: number,
     markToken: string | undefined,
   ) {
-    if (markToken !== undefined) this.marks = new OutputMarks(markToken, this.stdout, this.stderr);
+    if (markToken !== undefined) this.marks = new OutputMarks(markToken, this.stdout);
   }
 
   /**
    * Creates, attaches and starts the container; removes it again if any step fails. `markToken`:
-   * the LAMBDALITE_OUTPUT_MARK its runtime was given, if any.
+   * the LAMBDALITE_OUTPUT_MARK its runtime was given, if any, whose stderr then goes into stdout.
    */
   static async start(
     docker: Docker,
@@ -76,7 +76,7 @@ export class ContainerProcess implements ExecutorProcess {
     const proc = new ContainerProcess(container, memoryMb, markToken);
     try {
       const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      docker.modem.demuxStream(stream, proc.marks?.stdout ?? proc.stdout, proc.marks?.stderr ?? proc.stderr);
+      docker.modem.demuxStream(stream, proc.marks?.writable ?? proc.stdout, proc.stderr);
       stream.on('data', () => (proc.lastOutputMs = performance.now()));
       stream.once('end', () => proc.endOutput());
       stream.once('close', () => proc.endOutput());
@@ -160,7 +160,7 @@ export class ContainerProcess implements ExecutorProcess {
   }
 
   private endOutput(): void {
-    for (const stream of this.marks ? [this.marks.stdout, this.marks.stderr] : [this.stdout, this.stderr]) {
+    for (const stream of [this.marks?.writable ?? this.stdout, this.stderr]) {
       if (!stream.writableEnded) stream.end();
     }
   }

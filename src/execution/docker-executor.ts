@@ -105,9 +105,11 @@ export class DockerExecutor implements Executor {
     const env = this.environment(o, launch);
     // lambdalite's own runtime clients (the nodejs and python images) mark the end of each
     // invocation's output with this token (output-marks.ts); they remove it before user code runs.
+    // Their stderr goes into stdout, as both go into one log: one stream, one mark per invocation.
     const family = spec.image ? undefined : RUNTIMES[spec.runtime]?.family;
     const markToken = family === 'nodejs' || family === 'python' ? randomBytes(8).toString('hex') : undefined;
     if (markToken) env['LAMBDALITE_OUTPUT_MARK'] = markToken;
+    const entrypoint = markToken ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', ...launch.entrypoint] : launch.entrypoint;
     const binds = [
       ...(spec.codeDir ? [`${spec.codeDir}:${TASK_ROOT}:ro`] : []),
       ...(spec.optDir !== undefined ? [`${spec.optDir}:${OPT}:ro`] : []),
@@ -115,7 +117,7 @@ export class DockerExecutor implements Executor {
     const options: Docker.ContainerCreateOptions = {
       name: `lambdalite-${spec.functionName}-${o.envId.slice(0, 12)}`,
       Image: launch.image.ref,
-      Entrypoint: [...launch.entrypoint],
+      Entrypoint: [...entrypoint],
       Cmd: [...launch.cmd],
       ...(launch.workingDir !== undefined && { WorkingDir: launch.workingDir }),
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),

@@ -52,13 +52,11 @@ const NodeJsExit = runtimeError('NodeJsExit');
 // The invocation being (or last) served: `undefined` in init-phase log records, as on AWS.
 let currentRequestId: string | undefined;
 // In a container, output travels apart from the Runtime API: before each answer, a mark on stdout
-// and stderr tells the server that the invocation's output is all in (src/execution/output-marks.ts).
+// (where the container's stderr goes too) tells the server that the invocation's output is all in
+// (src/execution/output-marks.ts).
 let outputMarkToken: string | undefined;
 function markOutput(requestId: string): void {
-  if (outputMarkToken === undefined) return;
-  const mark = `\0${outputMarkToken} ${requestId}\0`;
-  process.stdout.write(mark);
-  process.stderr.write(mark);
+  if (outputMarkToken !== undefined) process.stdout.write(`\0${outputMarkToken} ${requestId}\0`);
 }
 let beforeExit: (() => void) | undefined;
 

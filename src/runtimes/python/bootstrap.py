@@ -347,17 +347,16 @@ _output_mark = None  # LAMBDALITE_OUTPUT_MARK, given in containers
 
 def mark_output(request_id):
     # In a container, output travels apart from the Runtime API: before each answer, a mark on
-    # stdout and stderr tells the server that the invocation's output is all in
-    # (src/execution/output-marks.ts).
+    # stdout (where the container's stderr goes too) tells the server that the invocation's output
+    # is all in (src/execution/output-marks.ts).
     if _output_mark is None:
         return
-    mark = "\0{} {}\0".format(_output_mark, request_id).encode()
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        try:
-            stream.flush()
-            os.write(fd, mark)
-        except Exception:
-            pass
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.write(1, "\0{} {}\0".format(_output_mark, request_id).encode())
+    except Exception:
+        pass
 
 
 def handle(api, handler, headers, body):
