@@ -153,7 +153,8 @@ export class DockerExecutor implements Executor {
     if (!bootstrap) {
       throw new ExecutorStartError('Runtime.InvalidEntrypoint', `Couldn't find valid bootstrap(s): [${TASK_ROOT}/bootstrap ${OPT}/bootstrap]`);
     }
-    return { image, entrypoint: [`${bootstrap === 'code' ? TASK_ROOT : OPT}/bootstrap`], cmd: [], workingDir: TASK_ROOT, handler: spec.handler };
+    const entrypoint = `${bootstrap === 'code' ? TASK_ROOT : OPT}/bootstrap`;
+    return { image, entrypoint: [entrypoint], cmd: [], workingDir: TASK_ROOT, handler: spec.handler };
   }
 
   /** A container-image function: its image, with ImageConfig's EntryPoint, Command and WorkingDirectory over the image's. */

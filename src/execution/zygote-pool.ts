@@ -1,14 +1,15 @@
 // Pre-started, code-less runtime processes (zygotes, as in SOCK): a Node.js or Python runtime
-// client that has already booted and waits on file descriptor 3 for the one function it will serve. A cold start then
-// costs loading the function's code, not spawning and booting a runtime. Each zygote is born in
-// its own memory cgroup with the largest Lambda memory size; assigning it lowers the limit to the
-// function's MemorySize, so everything it ever allocated counts, as with a spawned runtime.
+// client that has already booted and waits on file descriptor 3 for the one function it will
+// serve. A cold start then costs loading the function's code, not spawning and booting a runtime.
+// Each zygote is born in its own memory cgroup with the largest Lambda memory size; assigning it
+// lowers the limit to the function's MemorySize, so everything it ever allocated counts, as with a
+// spawned runtime.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { inCgroup, type MemoryCage, type MemoryControl } from './memory-control.js';
 
-/** The runtime reads its assignment from this file descriptor (src/runtimes/node/client.ts, src/runtimes/python/bootstrap.py). */
+/** The runtime reads its assignment here (src/runtimes/node/client.ts, src/runtimes/python/bootstrap.py). */
 const ASSIGNMENT_FD = 3;
 
 /** Largest MemorySize AWS allows (CreateFunction's MemorySize: 128–10240). */

@@ -1,6 +1,6 @@
 // The docker executor through the public API, as a user sees it: a server started with
 // executor docker, functions created and invoked with the official SDK.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startTestServer } from '../helpers/server.js';
 import { deploy, invoke } from '../helpers/invoke.js';
 import { dockerSkip, DOCKER_HOST, requireRuntimeImages, testDocker } from './docker-helpers.js';
@@ -8,9 +8,14 @@ import { dockerSkip, DOCKER_HOST, requireRuntimeImages, testDocker } from './doc
 const skip = dockerSkip();
 t.setTimeout(300_000);
 
-t.test('nodejs20.x and python3.12 functions run in containers', { skip }, async (t) => {
+/** A server on the docker executor, once the Node.js and Python runtime images are there: its SDK client. */
+async function dockerServer(t: Test) {
   await requireRuntimeImages(testDocker(), ['nodejs20.x', 'python3.12']);
-  const { lambda } = await startTestServer(t, { executor: 'docker', dockerHost: DOCKER_HOST });
+  return (await startTestServer(t, { executor: 'docker', dockerHost: DOCKER_HOST })).lambda;
+}
+
+t.test('nodejs20.x and python3.12 functions run in containers', { skip }, async (t) => {
+  const lambda = await dockerServer(t);
 
   await deploy(lambda, 'docker-node', {
     'index.mjs': [
@@ -54,8 +59,7 @@ t.test('nodejs20.x and python3.12 functions run in containers', { skip }, async 
 });
 
 t.test("each invocation's output, stdout and stderr, is all in its own log", { skip }, async (t) => {
-  await requireRuntimeImages(testDocker(), ['nodejs20.x', 'python3.12']);
-  const { lambda } = await startTestServer(t, { executor: 'docker', dockerHost: DOCKER_HOST });
+  const lambda = await dockerServer(t);
   await deploy(lambda, 'docker-node-lines', {
     'index.js': [
       'exports.handler = async (event) => {',

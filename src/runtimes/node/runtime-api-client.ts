@@ -2,8 +2,9 @@
  * The Node.js runtime client's HTTP/1.1 client for the Runtime API: one keep-alive socket, one
  * write per batch of pipelined requests, a small response parser. Node's own http client does the
  * same in far more JavaScript, and a runtime serves too few invokes for the JIT to make that code
- * fast (a warm invoke spent more time in it than in the server). Bodies come with a Content-Length (as
- * lambdalite's own Runtime API sends them) or chunked; anything else fails the request.
+ * fast (a warm invoke spent more time in it than in the server). Bodies come with a
+ * Content-Length (as lambdalite's own Runtime API sends them) or chunked; anything else fails the
+ * request.
  */
 import { connect, type Socket } from 'node:net';
 
