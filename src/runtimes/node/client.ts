@@ -200,7 +200,7 @@ function parseHeader(value: string | undefined, name: string): unknown {
 }
 
 function poll(handler: Handler, isAsync: boolean): void {
-  api.request(NEXT).then((next) => run(handler, isAsync, next), die);
+  api.send([NEXT], (next) => run(handler, isAsync, next), die);
 }
 
 function run(handler: Handler, isAsync: boolean, next: Reply): void {
@@ -232,7 +232,7 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
     markOutput(id);
     const sent = failed ? errorRequest(`${path}/error`, value) : postRequest(`${path}/response`, body);
     // The /next goes out right behind the answer (pipelined): one round trip per invoke.
-    api.pipeline([sent, NEXT]).then(([, next]) => run(handler, isAsync, next!), die);
+    api.send([sent, NEXT], (next) => run(handler, isAsync, next), die);
   };
 
   // Only the first of callback / succeed / fail / done / promise settlement counts.

@@ -22,19 +22,22 @@ export interface ApiRequest {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-interface Pending {
+/** The requests of one write: their replies come back in order, and the last one is the answer. */
+interface Batch {
+  remaining: number;
   readonly done: (reply: Reply) => void;
   readonly fail: (err: Error) => void;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const READ_BUFFER = Buffer.alloc(65536);
+const NON_ASCII = /[^\x00-\x7f]/;
 
 export class RuntimeApiClient {
   private socket: Socket | undefined;
-  private buffered: Buffer = Buffer.alloc(0);
-  /** Requests written and not yet answered, oldest first (replies come back in that order). */
-  private readonly pending: Pending[] = [];
+  /** The start of a response that the last read did not complete, copied out of READ_BUFFER. */
+  private leftover: Buffer | undefined;
+  private batch: Batch | undefined;
 
   constructor(
     private readonly host: string,
@@ -42,39 +45,45 @@ export class RuntimeApiClient {
   ) {}
 
   request(req: ApiRequest): Promise<Reply> {
-    return this.pipeline([req]).then((replies) => replies[0]!);
+    return new Promise((done, fail) => this.send([req], done, fail));
   }
 
   /**
    * Sends `requests` in one write, pipelined (an answer and the /next behind it cost the runtime
-   * one round trip, not two), and resolves with their replies in order. One batch at a time; a
-   * keep-alive socket the server closed meanwhile is reopened once.
+   * one round trip, not two), and calls `done` with the last one's reply, straight from the read
+   * that completes it (no promise hop: a warm runtime runs this path cold, a few times a second).
+   * One batch at a time; a keep-alive socket the server closed meanwhile is reopened once.
    */
-  pipeline(requests: readonly ApiRequest[]): Promise<Reply[]> {
-    if (this.pending.length > 0) return Promise.reject(new Error('a Runtime API request is already in flight'));
+  send(requests: readonly ApiRequest[], done: (reply: Reply) => void, fail: (err: Error) => void): void {
+    if (this.batch) return fail(new Error('a Runtime API request is already in flight'));
     const reused = this.socket !== undefined;
-    return this.send(requests).catch((err: NodeJS.ErrnoException) => {
-      if (!reused || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE' && err.message !== 'socket closed')) throw err;
-      return this.send(requests);
+    const bytes = this.encode(requests);
+    this.write(bytes, requests.length, done, (err: NodeJS.ErrnoException) => {
+      if (!reused || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE' && err.message !== 'socket closed')) fail(err);
+      else this.write(bytes, requests.length, done, fail);
     });
   }
 
-  private send(requests: readonly ApiRequest[]): Promise<Reply[]> {
-    const bytes = Buffer.concat(requests.map((r) => this.encode(r)));
-    const replies = requests.map(() => new Promise<Reply>((done, fail) => this.pending.push({ done, fail })));
+  private write(bytes: string | Buffer, count: number, done: Batch['done'], fail: Batch['fail']): void {
+    this.batch = { remaining: count, done, fail };
     const socket = this.connection();
     socket.ref(); // a parked /next must keep the process alive; settle() lets go again
     socket.write(bytes);
-    return Promise.all(replies);
   }
 
-  private encode({ method, path, body, headers = {} }: ApiRequest): Buffer {
-    let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
-    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-    const payload = body === undefined ? undefined : Buffer.from(body);
-    if (payload) head += `Content-Length: ${payload.length}\r\n`;
-    head += '\r\n';
-    return payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
+  /** One string (UTF-8 on the wire) unless a header value needs latin-1 bytes beyond ASCII. */
+  private encode(requests: readonly ApiRequest[]): string | Buffer {
+    const parts: (string | Buffer)[] = [];
+    for (const { method, path, body, headers } of requests) {
+      let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
+      if (headers) for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+      if (body !== undefined) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
+      parts.push(NON_ASCII.test(head) ? Buffer.from(head + '\r\n', 'latin1') : head + '\r\n');
+      if (body) parts.push(body);
+    }
+    return parts.every((p) => typeof p === 'string')
+      ? parts.join('')
+      : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
   }
 
   private connection(): Socket {
@@ -88,14 +97,14 @@ export class RuntimeApiClient {
       onread: {
         buffer: READ_BUFFER,
         callback: (n) => {
-          this.receive(Buffer.from(READ_BUFFER.subarray(0, n)));
+          this.receive(n);
           return true; // keep reading
         },
       },
     });
     const closed = (err?: Error): void => {
       if (this.socket === socket) this.socket = undefined;
-      this.buffered = Buffer.alloc(0);
+      this.leftover = undefined;
       this.settle(undefined, err ?? new Error('socket closed'));
     };
     socket.on('error', closed);
@@ -104,49 +113,56 @@ export class RuntimeApiClient {
     return socket;
   }
 
-  private receive(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    while (this.buffered.length > 0 && this.parseOne());
+  /** Parses the `n` bytes just read (after any leftover) in place; keeps a copy of an incomplete tail. */
+  private receive(n: number): void {
+    const data = this.leftover ? Buffer.concat([this.leftover, READ_BUFFER.subarray(0, n)]) : READ_BUFFER.subarray(0, n);
+    this.leftover = undefined;
+    let at = 0;
+    while (at < data.length) {
+      const end = this.parseOne(data, at);
+      if (end < 0) break;
+      at = end;
+    }
+    if (at < data.length && this.socket) this.leftover = Buffer.from(data.subarray(at));
   }
 
-  /** Settles the oldest pending request if a whole response is buffered; false if not yet. */
-  private parseOne(): boolean {
-    const headEnd = this.buffered.indexOf(HEADER_END);
-    if (headEnd < 0) return false;
-    const lines = this.buffered.toString('latin1', 0, headEnd).split('\r\n');
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1]);
+  /** Settles a reply if a whole response starts at `start`: where it ends, or -1 if not all in yet. */
+  private parseOne(data: Buffer, start: number): number {
+    const headEnd = data.indexOf(HEADER_END, start);
+    if (headEnd < 0) return -1;
+    const head = data.toString('latin1', start, headEnd);
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]);
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    for (let lineStart = head.indexOf('\r\n') + 2; lineStart > 1; ) {
+      const next = head.indexOf('\r\n', lineStart);
+      const lineEnd = next < 0 ? head.length : next;
+      const colon = head.indexOf(':', lineStart);
+      if (colon > lineStart && colon < lineEnd) headers[head.slice(lineStart, colon).trim().toLowerCase()] = head.slice(colon + 1, lineEnd).trim();
+      lineStart = next + 2;
     }
     const chunked = headers['transfer-encoding']?.toLowerCase() === 'chunked';
     const length = Number(headers['content-length'] ?? (chunked ? 0 : NaN));
     if (!Number.isInteger(status) || !Number.isSafeInteger(length)) {
-      this.socket?.destroy(new Error(`unexpected Runtime API response: ${lines[0]}`));
-      return false;
+      this.socket?.destroy(new Error(`unexpected Runtime API response: ${head.slice(0, head.indexOf('\r\n') >>> 0)}`));
+      return -1;
     }
     const bodyStart = headEnd + HEADER_END.length;
-    const body = chunked ? dechunk(this.buffered, bodyStart) : { end: bodyStart + length, text: undefined };
-    if (!body || this.buffered.length < body.end) return false;
-    const text = body.text ?? this.buffered.toString('utf8', bodyStart, body.end);
-    this.buffered = this.buffered.subarray(body.end);
-    this.settle({ status, headers, body: text });
-    return true;
+    const body = chunked ? dechunk(data, bodyStart) : { end: bodyStart + length, text: undefined };
+    if (!body || data.length < body.end) return -1;
+    this.settle({ status, headers, body: body.text ?? data.toString('utf8', bodyStart, body.end) });
+    return body.end;
   }
 
-  /** The oldest request gets `reply`; without one, every pending request fails with `err`. */
+  /** A reply for the batch (its last one answers it); without one, the batch fails with `err`. */
   private settle(reply: Reply | undefined, err?: Error): void {
-    if (!reply) {
-      for (const pending of this.pending.splice(0)) pending.fail(err!);
-      return;
-    }
-    const pending = this.pending.shift();
-    if (!pending) return;
+    const batch = this.batch;
+    if (!batch) return;
+    if (reply && --batch.remaining > 0) return;
+    this.batch = undefined;
+    if (!reply) return batch.fail(err!);
     // Between requests the socket must not keep the event loop alive (callbackWaitsForEmptyEventLoop).
-    if (this.pending.length === 0) this.socket?.unref();
-    pending.done(reply);
+    this.socket?.unref();
+    batch.done(reply);
   }
 }
 
