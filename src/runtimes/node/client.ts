@@ -209,10 +209,9 @@ function run(handler: Handler, isAsync: boolean, next: Reply): void {
 }
 
 function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
-  const h = next.headers;
-  const id = h['lambda-runtime-aws-request-id'] ?? '';
+  const id = next.header('lambda-runtime-aws-request-id') ?? '';
   currentRequestId = id;
-  const traceId = h['lambda-runtime-trace-id'];
+  const traceId = next.header('lambda-runtime-trace-id');
   if (traceId) env._X_AMZN_TRACE_ID = traceId; else delete env._X_AMZN_TRACE_ID;
   const path = `/invocation/${encodeURIComponent(id)}`;
 
@@ -252,12 +251,12 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
   };
   const succeed = (result: unknown) => finish(null, result);
   const fail = (err: unknown) => finish(err === undefined || err === null ? 'handled' : err);
-  const deadlineMs = Number(h['lambda-runtime-deadline-ms']);
+  const deadlineMs = Number(next.header('lambda-runtime-deadline-ms'));
   const context: Context = {
     callbackWaitsForEmptyEventLoop: true,
     succeed, fail, done: finish,
     ...staticContext,
-    invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+    invokedFunctionArn: next.header('lambda-runtime-invoked-function-arn'),
     awsRequestId: id,
     clientContext: undefined, identity: undefined,
     getRemainingTimeInMillis: () => deadlineMs - Date.now(),
@@ -268,8 +267,8 @@ function invoke(handler: Handler, isAsync: boolean, next: Reply): void {
     'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes',
   )) : answer(false, null));
   try {
-    context.clientContext = parseHeader(h['lambda-runtime-client-context'], 'ClientContext');
-    context.identity = parseHeader(h['lambda-runtime-cognito-identity'], 'CognitoIdentity');
+    context.clientContext = parseHeader(next.header('lambda-runtime-client-context'), 'ClientContext');
+    context.identity = parseHeader(next.header('lambda-runtime-cognito-identity'), 'CognitoIdentity');
     const result = handler(JSON.parse(next.body), context, callback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
       (result as PromiseLike<unknown>).then(succeed, fail);

@@ -8,11 +8,21 @@
  */
 import { connect, type Socket } from 'node:net';
 
-export interface Reply {
-  readonly status: number;
-  /** Header names in lower case; one value each (the Runtime API repeats none). */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+/** A Runtime API response; its headers are looked up when asked for (a runtime reads a few). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    /** The status line and header lines, each ending in CRLF (latin-1). */
+    private readonly head: string,
+    /** `head` in lower case: the same offsets, for case-insensitive names. */
+    private readonly lowerHead: string,
+    readonly body: string,
+  ) {}
+
+  /** The value of header `name` (lower case), trimmed; undefined if absent. */
+  header(name: string): string | undefined {
+    return headerValue(this.head, this.lowerHead, name);
+  }
 }
 
 export interface ApiRequest {
@@ -29,14 +39,13 @@ interface Batch {
   readonly fail: (err: Error) => void;
 }
 
-const HEADER_END = Buffer.from('\r\n\r\n');
 const READ_BUFFER = Buffer.alloc(65536);
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export class RuntimeApiClient {
   private socket: Socket | undefined;
-  /** The start of a response that the last read did not complete, copied out of READ_BUFFER. */
-  private leftover: Buffer | undefined;
+  /** A response the reads so far have not completed (copied out of READ_BUFFER), and its size if known. */
+  private partial: { chunks: Buffer[]; bytes: number; need: number } | undefined;
   private batch: Batch | undefined;
 
   constructor(
@@ -104,7 +113,7 @@ export class RuntimeApiClient {
     });
     const closed = (err?: Error): void => {
       if (this.socket === socket) this.socket = undefined;
-      this.leftover = undefined;
+      this.partial = undefined;
       this.settle(undefined, err ?? new Error('socket closed'));
     };
     socket.on('error', closed);
@@ -113,44 +122,30 @@ export class RuntimeApiClient {
     return socket;
   }
 
-  /** Parses the `n` bytes just read (after any leftover) in place; keeps a copy of an incomplete tail. */
+  /** Parses the `n` bytes just read in place; a response not all in yet is copied until it is. */
   private receive(n: number): void {
-    const data = this.leftover ? Buffer.concat([this.leftover, READ_BUFFER.subarray(0, n)]) : READ_BUFFER.subarray(0, n);
-    this.leftover = undefined;
-    let at = 0;
-    while (at < data.length) {
-      const end = this.parseOne(data, at);
-      if (end < 0) break;
-      at = end;
+    const chunk = READ_BUFFER.subarray(0, n);
+    const partial = this.partial;
+    if (partial) {
+      partial.chunks.push(Buffer.from(chunk));
+      partial.bytes += n;
+      if (partial.bytes < partial.need) return; // a large body: no parsing until all of it is in
+      this.partial = undefined;
     }
-    if (at < data.length && this.socket) this.leftover = Buffer.from(data.subarray(at));
-  }
-
-  /** Settles a reply if a whole response starts at `start`: where it ends, or -1 if not all in yet. */
-  private parseOne(data: Buffer, start: number): number {
-    const headEnd = data.indexOf(HEADER_END, start);
-    if (headEnd < 0) return -1;
-    const head = data.toString('latin1', start, headEnd);
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]);
-    const headers: Record<string, string> = {};
-    for (let lineStart = head.indexOf('\r\n') + 2; lineStart > 1; ) {
-      const next = head.indexOf('\r\n', lineStart);
-      const lineEnd = next < 0 ? head.length : next;
-      const colon = head.indexOf(':', lineStart);
-      if (colon > lineStart && colon < lineEnd) headers[head.slice(lineStart, colon).trim().toLowerCase()] = head.slice(colon + 1, lineEnd).trim();
-      lineStart = next + 2;
+    const data = partial ? Buffer.concat(partial.chunks) : chunk;
+    for (let at = 0; at < data.length; ) {
+      const parsed = parseReply(data, at);
+      if (parsed === null) {
+        this.socket?.destroy(new Error(`unexpected Runtime API response: ${data.toString('latin1', at, data.indexOf('\r\n', at) >>> 0)}`));
+        return;
+      }
+      if ('need' in parsed) {
+        this.partial = { chunks: [Buffer.from(data.subarray(at))], bytes: data.length - at, need: parsed.need };
+        return;
+      }
+      at = parsed.end;
+      this.settle(parsed.reply);
     }
-    const chunked = headers['transfer-encoding']?.toLowerCase() === 'chunked';
-    const length = Number(headers['content-length'] ?? (chunked ? 0 : NaN));
-    if (!Number.isInteger(status) || !Number.isSafeInteger(length)) {
-      this.socket?.destroy(new Error(`unexpected Runtime API response: ${head.slice(0, head.indexOf('\r\n') >>> 0)}`));
-      return -1;
-    }
-    const bodyStart = headEnd + HEADER_END.length;
-    const body = chunked ? dechunk(data, bodyStart) : { end: bodyStart + length, text: undefined };
-    if (!body || data.length < body.end) return -1;
-    this.settle({ status, headers, body: body.text ?? data.toString('utf8', bodyStart, body.end) });
-    return body.end;
   }
 
   /** A reply for the batch (its last one answers it); without one, the batch fails with `err`. */
@@ -162,25 +157,67 @@ export class RuntimeApiClient {
     if (!reply) return batch.fail(err!);
     // Between requests the socket must not keep the event loop alive (callbackWaitsForEmptyEventLoop).
     this.socket?.unref();
-    batch.done(reply);
+    // In a microtask: the caller's code stays out of the read path (and of what the JIT compiles with it).
+    void Promise.resolve(reply).then(batch.done);
   }
 }
 
-/** A complete chunked body from `start`: its text and where it ends; undefined until all of it is in. */
-function dechunk(data: Buffer, start: number): { end: number; text: string } | undefined {
+const STATUS_LINE = /HTTP\/1\.[01] (\d{3})/y;
+
+function headerValue(head: string, lowerHead: string, name: string): string | undefined {
+  const at = lowerHead.indexOf(`\r\n${name}:`);
+  if (at < 0) return undefined;
+  const from = at + name.length + 3;
+  return head.slice(from, head.indexOf('\r\n', from)).trim();
+}
+
+/** A whole response and where it ends; or how many bytes it needs (0: its head is not all in). */
+type Parsed = { readonly reply: Reply; readonly end: number } | { readonly need: number };
+
+/** Response heads are searched within this many bytes (a Runtime API sends a few hundred). */
+const HEAD_WINDOW = 65536;
+
+/**
+ * The response at `start` of `data`, or null if it is not one. This is the function a warm runtime
+ * runs most, so it stays small and loop-free: the JIT optimises it in every environment at about
+ * the same invocation (they share the load evenly), and on a small machine fifty compilations at
+ * once stall every invocation in flight.
+ */
+function parseReply(data: Buffer, start: number): Parsed | null {
+  const text = data.toString('latin1', start, Math.min(data.length, start + HEAD_WINDOW));
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd < 0) return text.length < HEAD_WINDOW ? { need: 0 } : null;
+  const head = text.slice(0, headEnd + 2);
+  const lowerHead = head.toLowerCase();
+  STATUS_LINE.lastIndex = 0;
+  const status = Number(STATUS_LINE.exec(head)?.[1]);
+  const chunked = headerValue(head, lowerHead, 'transfer-encoding')?.toLowerCase() === 'chunked';
+  const length = Number(headerValue(head, lowerHead, 'content-length') ?? (chunked ? 0 : NaN));
+  if (!Number.isInteger(status) || !Number.isSafeInteger(length)) return null;
+  const bodyStart = start + headEnd + 4;
+  if (chunked) {
+    const body = dechunk(data, bodyStart);
+    return body && 'text' in body ? { reply: new Reply(status, head, lowerHead, body.text), end: body.end } : body;
+  }
+  const end = bodyStart + length;
+  return data.length < end ? { need: end - start } : { reply: new Reply(status, head, lowerHead, data.toString('utf8', bodyStart, end)), end };
+}
+
+/** A chunked body from `start`: its text and end, { need: 0 } until all of it is in, null if malformed. */
+function dechunk(data: Buffer, start: number): { text: string; end: number } | { need: number } | null {
   const parts: Buffer[] = [];
   let at = start;
   for (;;) {
     const lineEnd = data.indexOf('\r\n', at);
-    if (lineEnd < 0) return undefined;
+    if (lineEnd < 0) return { need: 0 };
     const size = parseInt(data.toString('latin1', at, lineEnd), 16);
-    if (!Number.isSafeInteger(size)) throw new Error('malformed chunked body from the Runtime API');
+    if (!Number.isSafeInteger(size) || size < 0) return null;
     at = lineEnd + 2;
     if (size === 0) {
       // No trailers from a Runtime API: the body ends with an empty line.
-      return data.length < at + 2 ? undefined : { end: at + 2, text: Buffer.concat(parts).toString('utf8') };
+      return data.length < at + 2 ? { need: 0 } : { text: Buffer.concat(parts).toString('utf8'), end: at + 2 };
     }
-    if (data.length < at + size + 2) return undefined;
+    if (data.length < at + size + 2) return { need: 0 };
     parts.push(data.subarray(at, at + size));
     at += size + 2;
   }
