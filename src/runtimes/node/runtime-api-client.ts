@@ -59,9 +59,10 @@ export class RuntimeApiClient {
 
   /**
    * Sends `requests` in one write, pipelined (an answer and the /next behind it cost the runtime
-   * one round trip, not two), and calls `done` with the last one's reply, straight from the read
-   * that completes it (no promise hop: a warm runtime runs this path cold, a few times a second).
-   * One batch at a time; a keep-alive socket the server closed meanwhile is reopened once.
+   * one round trip, not two), and calls `done` with the last one's reply, in a microtask after the
+   * read that completes it (callbacks, not promises per request: a warm runtime runs this path
+   * cold, a few times a second). One batch at a time; a keep-alive socket the server closed
+   * meanwhile is reopened once.
    */
   send(requests: readonly ApiRequest[], done: (reply: Reply) => void, fail: (err: Error) => void): void {
     if (this.batch) return fail(new Error('a Runtime API request is already in flight'));
