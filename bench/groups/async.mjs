@@ -54,16 +54,22 @@ async function run(server, functions, seconds, progress) {
   });
   const acceptedMs = performance.now() - t0;
   const accepted = new Set(readLines([idsFile]));
-  // The handlers write the same lines as wrk did (a request id and a newline each), so every
-  // accepted event has run once the outputs are as long as the ids file. Polling sizes, not
-  // contents, keeps this process from taking CPU from the server while the queue drains.
+  // The handlers write the same lines as wrk did (a request id and a newline each), so the
+  // outputs are at least as long as the ids file once every accepted event has run: until then
+  // this polls sizes, not contents, to keep its CPU from the server while the queue drains. They
+  // can be that long sooner: an event whose 202 wrk did not see (in flight when its run ended)
+  // runs too, so the contents decide.
   const target = statSync(idsFile).size;
   const written = () => outs.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+  const allDone = () => {
+    const seen = new Set(readLines(outs));
+    return [...accepted].every((id) => seen.has(id));
+  };
   let finishedMs = 0;
   for (let last = -1, lastChange = performance.now(); ; await sleep(10)) {
     const bytes = written();
     finishedMs = performance.now() - t0;
-    if (bytes >= target) break;
+    if (bytes >= target && allDone()) break;
     if (bytes !== last) [last, lastChange] = [bytes, performance.now()];
     else if (performance.now() - lastChange > STALL_MS) break;
   }
