@@ -163,7 +163,7 @@ export class RuntimeApiClient {
   }
 }
 
-const STATUS_LINE = /HTTP\/1\.[01] (\d{3})/y;
+const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
 
 function headerValue(head: string, lowerHead: string, name: string): string | undefined {
   const at = lowerHead.indexOf(`\r\n${name}:`);
@@ -190,7 +190,6 @@ function parseReply(data: Buffer, start: number): Parsed | null {
   if (headEnd < 0) return text.length < HEAD_WINDOW ? { need: 0 } : null;
   const head = text.slice(0, headEnd + 2);
   const lowerHead = head.toLowerCase();
-  STATUS_LINE.lastIndex = 0;
   const status = Number(STATUS_LINE.exec(head)?.[1]);
   const chunked = headerValue(head, lowerHead, 'transfer-encoding')?.toLowerCase() === 'chunked';
   const length = Number(headerValue(head, lowerHead, 'content-length') ?? (chunked ? 0 : NaN));
