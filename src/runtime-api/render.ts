@@ -1,6 +1,6 @@
 // How the Runtime API answers: JSON bodies shaped like the AWS Lambda Runtime Interface Emulator's
 // `rapi/rendering` package ({"errorMessage","errorType"} for errors, {"status":"OK"} on 202).
-import type { ServerResponse } from 'node:http';
+import type { Exchange } from './exchange.js';
 
 /** Lambda's maximum synchronous response payload: 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const MAX_RESPONSE_BYTES = 6_291_456;
@@ -33,16 +33,16 @@ export function invalidStateTransition(from: string, to: string): Refusal {
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const bytes = Buffer.from(JSON.stringify(body) + '\n');
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
-  res.end(bytes);
+const JSON_TYPE = { 'Content-Type': 'application/json' } as const;
+
+export function sendJson(exchange: Exchange, status: number, body: unknown): void {
+  exchange.respond(status, JSON_TYPE, JSON.stringify(body) + '\n');
 }
 
-export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
-  sendJson(res, refusal.status, { errorMessage: refusal.errorMessage, errorType: refusal.errorType });
+export function sendRefusal(exchange: Exchange, refusal: Refusal): void {
+  sendJson(exchange, refusal.status, { errorMessage: refusal.errorMessage, errorType: refusal.errorType });
 }
 
-export function sendAccepted(res: ServerResponse): void {
-  sendJson(res, 202, { status: 'OK' });
+export function sendAccepted(exchange: Exchange): void {
+  sendJson(exchange, 202, { status: 'OK' });
 }

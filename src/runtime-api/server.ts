@@ -1,19 +1,19 @@
 // One Runtime API listener per execution environment (DESIGN.md: every sandbox has its own
-// address, so a runtime only ever sees its own invocations). Plain node:http on the hot path:
-// no framework, the event goes out as bytes, keep-alive on and no server-side timeouts, because
-// /next long-polls for as long as the environment stays warm.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// address, so a runtime only ever sees its own invocations). Plain sockets with our own HTTP/1.1
+// framing (exchange.ts says why): the event goes out as bytes, keep-alive on and no timeouts,
+// because /next long-polls for as long as the environment stays warm.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { handleError } from './error.js';
+import { Connection, type Exchange } from './exchange.js';
 import { handleInitError } from './init-error.js';
 import { deliverEvent, handleNext } from './next.js';
-import { REFUSALS, sendJson, sendRefusal } from './render.js';
+import { MAX_RESPONSE_BYTES, REFUSALS, sendJson, sendRefusal } from './render.js';
 import { handleResponse } from './response.js';
 import { RuntimeSession, type RuntimeApiListener } from './session.js';
 
 const PREFIX = '/2018-06-01/runtime/';
 
-type Handler = (session: RuntimeSession, req: IncomingMessage, res: ServerResponse, requestId: string) => unknown;
+type Handler = (session: RuntimeSession, exchange: Exchange, requestId: string) => unknown;
 
 interface Route {
   readonly method: 'GET' | 'POST';
@@ -22,10 +22,10 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { method: 'GET', pattern: /^invocation\/next$/, handle: (s, req, res) => handleNext(s, req, res) },
-  { method: 'POST', pattern: /^invocation\/([^/]+)\/response$/, handle: (s, req, res, id) => handleResponse(s, id, req, res) },
-  { method: 'POST', pattern: /^invocation\/([^/]+)\/error$/, handle: (s, req, res, id) => handleError(s, id, req, res) },
-  { method: 'POST', pattern: /^init\/error$/, handle: (s, req, res) => handleInitError(s, req, res) },
+  { method: 'GET', pattern: /^invocation\/next$/, handle: (s, ex) => handleNext(s, ex) },
+  { method: 'POST', pattern: /^invocation\/([^/]+)\/response$/, handle: (s, ex, id) => handleResponse(s, id, ex) },
+  { method: 'POST', pattern: /^invocation\/([^/]+)\/error$/, handle: (s, ex, id) => handleError(s, id, ex) },
+  { method: 'POST', pattern: /^init\/error$/, handle: (s, ex) => handleInitError(s, ex) },
 ];
 
 export interface RuntimeApiServer {
@@ -36,30 +36,34 @@ export interface RuntimeApiServer {
   close(): Promise<void>;
 }
 
-function route(session: RuntimeSession, req: IncomingMessage, res: ServerResponse): void {
-  const rawPath = (req.url ?? '').split('?', 1)[0] ?? '';
-  if (!rawPath.startsWith(PREFIX)) return sendRefusal(res, REFUSALS.notFound);
-  const rest = rawPath.slice(PREFIX.length);
+function route(session: RuntimeSession, exchange: Exchange): void {
+  if (!exchange.path.startsWith(PREFIX)) return sendRefusal(exchange, REFUSALS.notFound);
+  const rest = exchange.path.slice(PREFIX.length);
   let pathMatched = false;
   for (const r of ROUTES) {
     const m = r.pattern.exec(rest);
     if (!m) continue;
     pathMatched = true;
-    if (r.method !== req.method) continue;
+    if (r.method !== exchange.method) continue;
     let requestId = '';
     try {
       requestId = decodeURIComponent(m[1] ?? '');
     } catch {
-      return sendRefusal(res, REFUSALS.invalidRequestId);
+      return sendRefusal(exchange, REFUSALS.invalidRequestId);
     }
-    Promise.resolve(r.handle(session, req, res, requestId)).catch((err: unknown) => {
-      if (!res.headersSent && !res.destroyed) {
-        sendJson(res, 500, { errorMessage: 'Internal Server Error', errorType: 'InternalServerError' });
-      } else res.destroy(err instanceof Error ? err : undefined);
-    });
+    const fail = (): void => {
+      if (!exchange.responded && !exchange.closed) {
+        sendJson(exchange, 500, { errorMessage: 'Internal Server Error', errorType: 'InternalServerError' });
+      } else exchange.destroy();
+    };
+    try {
+      Promise.resolve(r.handle(session, exchange, requestId)).catch(fail);
+    } catch {
+      fail();
+    }
     return;
   }
-  sendRefusal(res, pathMatched ? REFUSALS.methodNotAllowed : REFUSALS.notFound);
+  sendRefusal(exchange, pathMatched ? REFUSALS.methodNotAllowed : REFUSALS.notFound);
 }
 
 /** Loopback: the runtime is a process on this host (the executor says otherwise for containers). */
@@ -70,13 +74,13 @@ export async function startRuntimeApiServer(
   host: { readonly bind: string; readonly advertise: string } = LOOPBACK,
 ): Promise<RuntimeApiServer> {
   const session = new RuntimeSession(listener, deliverEvent);
-  const server: Server = createServer(
-    { keepAlive: true, noDelay: true, requestTimeout: 0, headersTimeout: 0, keepAliveTimeout: 0 },
-    (req, res) => route(session, req, res),
-  );
-  // A warm environment's /next may wait for minutes and its connection idles while the handler runs.
-  server.timeout = 0;
-  server.keepAliveTimeout = 0;
+  const sockets = new Set<Socket>();
+  // Half-open allowed: a runtime that stops sending still gets the responses it asked for.
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    new Connection(socket, (exchange) => route(session, exchange), MAX_RESPONSE_BYTES);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host.bind, () => {
@@ -93,7 +97,7 @@ export async function startRuntimeApiServer(
       closing ??= new Promise<void>((resolve) => {
         session.close();
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
       return closing;
     },

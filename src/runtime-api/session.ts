@@ -2,7 +2,7 @@
 // long-poll, and the invocation in flight. State names and allowed moves follow the RIE's
 // `core/states.go` (Started → Ready → Running → InvocationResponse | InvocationErrorResponse →
 // RuntimeResponseSentState → Ready ..., and Started → InitError), so refusals carry its texts.
-import type { ServerResponse } from 'node:http';
+import type { Exchange } from './exchange.js';
 import { invalidStateTransition, REFUSALS, sendAccepted, sendRefusal, type Refusal } from './render.js';
 
 export type RuntimeState =
@@ -54,18 +54,18 @@ export interface RuntimeApiListener {
   responseTooLarge(requestId: string): void;
 }
 
-export type NextDelivery = (res: ServerResponse, event: RuntimeEvent) => void;
+export type NextDelivery = (res: Exchange, event: RuntimeEvent) => void;
 
 export class RuntimeSession {
   private current: RuntimeState = 'Started';
   /** The event the runtime is working on (Running) or will get from its next poll. */
   private event: RuntimeEvent | undefined;
   private delivered = false;
-  private poller: ServerResponse | undefined;
+  private poller: Exchange | undefined;
   /** A /next that arrived while an answer's body was still being read (pipelined behind it). */
-  private pipelined: ServerResponse | undefined;
+  private pipelined: Exchange | undefined;
   /** The 202 of an answer with a /next pipelined behind it, written just before the next event. */
-  private accepted: ServerResponse | undefined;
+  private accepted: Exchange | undefined;
 
   constructor(
     private readonly listener: RuntimeApiListener,
@@ -84,7 +84,7 @@ export class RuntimeSession {
   }
 
   /** GET /next. Re-polling while an event is in flight gets that event again, as in the RIE. */
-  poll(res: ServerResponse): Refusal | undefined {
+  poll(res: Exchange): Refusal | undefined {
     const from = this.current;
     // Our runtime clients send /next right behind their answer, on the same connection, instead
     // of waiting for the 202 first: it counts once the answer is in.
@@ -101,7 +101,7 @@ export class RuntimeSession {
     // A newer poll replaces an older one: a client that re-polls has given up on the first.
     this.poller?.destroy();
     this.poller = res;
-    res.once('close', () => {
+    res.onClose(() => {
       if (this.poller === res) this.poller = undefined;
     });
     if (from !== 'Ready') this.listener.ready();
@@ -135,7 +135,7 @@ export class RuntimeSession {
    * Keeps an answer's 202 until the next event goes out on the same connection: the runtime,
    * whose /next is queued behind it, then wakes once per invoke instead of twice.
    */
-  holdAccepted(res: ServerResponse): void {
+  holdAccepted(res: Exchange): void {
     this.accepted = res;
   }
 
@@ -202,7 +202,7 @@ export class RuntimeSession {
   private flush(): void {
     if (!this.event || this.delivered || !this.poller || this.current !== 'Ready') return;
     const res = this.poller;
-    if (res.destroyed) {
+    if (res.closed) {
       this.poller = undefined;
       return;
     }
