@@ -21,6 +21,7 @@ import {
 import type { EnvironmentSpec, RuntimeTarget } from './types.js';
 import { ZygotePool, type Zygote } from './zygote-pool.js';
 import { lambdaEnvironment } from './launch-env.js';
+import { batchScheduled } from './scheduling.js';
 import { detectMemoryControl, inCgroup, type MemoryCage, type MemoryControl, type MemoryMode } from './memory-control.js';
 import {
   bwrapArgs,
@@ -163,7 +164,8 @@ export class ProcessExecutor implements Executor {
     ];
     const placed = this.place(recipe, runtimeArgs, spec.codeDir, o.tmpDir, spec.optDir);
     const env = this.environment(o, placed);
-    const [command, args] = cage.procsFile ? inCgroup(cage.procsFile, placed.command, placed.args) : [placed.command, placed.args];
+    const batch = batchScheduled(placed.command, placed.args);
+    const [command, args] = cage.procsFile ? inCgroup(cage.procsFile, ...batch) : batch;
     const child = spawn(command, args, { cwd: spec.codeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([err]) => Promise.reject(err))]);

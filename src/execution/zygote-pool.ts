@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { inCgroup, type MemoryCage, type MemoryControl } from './memory-control.js';
+import { batchScheduled } from './scheduling.js';
 
 /** The runtime reads its assignment here (src/runtimes/node/client.ts, src/runtimes/python/bootstrap.py). */
 const ASSIGNMENT_FD = 3;
@@ -86,7 +87,7 @@ export class ZygotePool {
       return;
     }
     const { command, args, env, cwd } = this.recipe;
-    const child = spawn(...inCgroup(cage.procsFile, command, args), {
+    const child = spawn(...inCgroup(cage.procsFile, ...batchScheduled(command, args)), {
       cwd,
       env,
       detached: true,

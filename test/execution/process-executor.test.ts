@@ -50,6 +50,43 @@ t.test('temp folders and cgroups are removed when environments stop', async (t) 
   t.same(readdirSync(tmpRoot), []);
 });
 
+/** Fields of /proc/<pid>/stat after the command name: [1] is the parent, [38] the policy (3 is SCHED_BATCH). */
+const statOf = (pid: number): string[] => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+
+/** This process's live descendants: here, the environments' runtimes (zygotes included) and their children. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const d of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      parents.set(Number(d), Number(statOf(Number(d))[1]));
+    } catch {
+      continue;
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [root]; frontier.length > 0; ) {
+    frontier = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+const chrt = ['/usr/bin/chrt', '/bin/chrt'].some((path) => existsSync(path));
+t.test('runtimes and what they start run under SCHED_BATCH; the server does not', { skip: chrt ? false : 'no chrt on this machine' }, async (t) => {
+  const { engine } = await engineFor(t);
+  t.equal(statOf(process.pid)[38], '0', 'the server keeps SCHED_OTHER');
+  // provided-echo is a shell bootstrap that runs a child per event; the others are lambdalite's clients.
+  const specs = [
+    fixtureSpec('provided-echo'),
+    fixtureSpec('node-cjs', { runtime: 'nodejs20.x', handler: 'index.handler' }),
+    fixtureSpec('python-basic', { runtime: 'python3.12', handler: 'app.handler' }),
+  ];
+  for (const spec of specs) t.equal((await engine.invoke(spec, request(spec))).outcome, 'success', `${spec.runtime} runs`);
+  const pids = descendants(process.pid).filter(isAlive);
+  t.ok(pids.length >= 4, `the environments' processes, and the one the shell bootstrap runs (${pids.length})`);
+  t.same(pids.map((pid) => statOf(pid)[38]), pids.map(() => '3'), 'every one SCHED_BATCH');
+});
+
 t.test('runtime table: runnable ids, and clear reasons for the others', async (t) => {
   for (const id of ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'python3.9', 'python3.13', 'provided', 'provided.al2', 'provided.al2023']) {
     t.ok(RUNTIMES[id], `${id} is in the table`);
