@@ -3,24 +3,8 @@
 // pipelining, half-close, Connection: close, HTTP/1.0, and requests that cannot be framed.
 import { connect } from 'node:net';
 import t, { type Test } from 'tap';
-import { startRuntimeApiServer, type RuntimeApiServer } from '../../src/runtime-api/server.js';
-import type { RuntimeApiListener } from '../../src/runtime-api/session.js';
-
-type Call = [string, ...unknown[]];
-
-async function harness(t: Test): Promise<{ api: RuntimeApiServer; calls: Call[] }> {
-  const calls: Call[] = [];
-  const listener: RuntimeApiListener = {
-    ready: () => calls.push(['ready']),
-    initError: (r) => calls.push(['initError', r.errorType, r.body.toString()]),
-    response: (id, body) => calls.push(['response', id, body.toString()]),
-    error: (id, r) => calls.push(['error', id, r.errorType, r.body.toString()]),
-    responseTooLarge: (id) => calls.push(['responseTooLarge', id]),
-  };
-  const api = await startRuntimeApiServer(listener);
-  t.teardown(() => api.close());
-  return { api, calls };
-}
+import type { RuntimeApiServer } from '../../src/runtime-api/server.js';
+import { harness } from './helpers.js';
 
 interface Conversation {
   /** Everything received so far, as latin-1. */

@@ -1,25 +1,9 @@
 // The Runtime API on its own, driven over HTTP as a runtime would, with a recording listener:
 // status codes and bodies follow the AWS Lambda Runtime Interface Emulator.
 import { connect } from 'node:net';
-import t, { type Test } from 'tap';
-import { startRuntimeApiServer, type RuntimeApiServer } from '../../src/runtime-api/server.js';
-import type { RuntimeApiListener, RuntimeEvent } from '../../src/runtime-api/session.js';
-
-type Call = [string, ...unknown[]];
-
-async function harness(t: Test): Promise<{ api: RuntimeApiServer; calls: Call[]; base: string }> {
-  const calls: Call[] = [];
-  const listener: RuntimeApiListener = {
-    ready: () => calls.push(['ready']),
-    initError: (r) => calls.push(['initError', r.errorType, r.body.toString()]),
-    response: (id, body) => calls.push(['response', id, body.toString()]),
-    error: (id, r) => calls.push(['error', id, r.errorType, r.body.toString()]),
-    responseTooLarge: (id) => calls.push(['responseTooLarge', id]),
-  };
-  const api = await startRuntimeApiServer(listener);
-  t.teardown(() => api.close());
-  return { api, calls, base: `http://${api.address}/2018-06-01/runtime` };
-}
+import t from 'tap';
+import type { RuntimeEvent } from '../../src/runtime-api/session.js';
+import { harness } from './helpers.js';
 
 const event = (requestId: string, payload = '{"k":1}'): RuntimeEvent => ({
   requestId,
