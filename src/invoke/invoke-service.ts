@@ -30,7 +30,7 @@ export interface InvokeInput {
   readonly logType: string | undefined;
   readonly clientContext: string | undefined;
   readonly payload: Buffer;
-  /** The API request's id; an Event invocation keeps it as its own (x-amzn-RequestId). */
+  /** The API request's id (x-amzn-RequestId): the invocation's own, as the function sees it (awsRequestId). */
   readonly requestId?: string;
 }
 
@@ -105,7 +105,7 @@ export class InvokeService {
     const { result, logLines } = await this.run({
       version,
       invokedFunctionArn: this.arns.function(version.functionName, input.ref.qualifier),
-      requestId: randomUUID(),
+      requestId: input.requestId ?? randomUUID(),
       payload: input.payload.length === 0 ? Buffer.from('{}') : input.payload,
       clientContext,
     });

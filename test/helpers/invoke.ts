@@ -33,6 +33,8 @@ export interface Invoked {
   readonly body: any;
   /** The decoded LogResult, when LogType was Tail. */
   readonly log: string | undefined;
+  /** The response's x-amzn-RequestId. */
+  readonly requestId: string | undefined;
 }
 
 /** Invokes `name` (RequestResponse) with `event` as its JSON payload. */
@@ -53,6 +55,7 @@ export async function invoke(
     text,
     body: text === '' ? undefined : JSON.parse(text),
     log: res.LogResult === undefined ? undefined : Buffer.from(res.LogResult, 'base64').toString(),
+    requestId: res.$metadata.requestId,
   };
 }
 

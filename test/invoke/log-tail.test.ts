@@ -31,6 +31,7 @@ t.test('LogType Tail: the function\'s log line between START and END, then REPOR
   t.equal(lines.at(-1), '', 'the log ends with a newline');
   const id = /^START RequestId: ([0-9a-f-]{36}) Version: \$LATEST$/.exec(lines[0]!)?.[1];
   t.ok(id, `the first line is START RequestId: <id> Version: $LATEST (${lines[0]})`);
+  t.equal(cold.requestId, id, 'the response\'s x-amzn-RequestId is the invocation\'s request id');
   const end = lines.indexOf(`END RequestId: ${id}`);
   t.ok(end > 0, 'an END line for the same request id');
   const own = lines.slice(1, end);
@@ -51,6 +52,7 @@ t.test('LogType Tail: the function\'s log line between START and END, then REPOR
   const warmLines = warm.log!.split('\n');
   const warmId = /^START RequestId: ([0-9a-f-]{36}) Version: \$LATEST$/.exec(warmLines[0]!)?.[1];
   t.ok(warmId && warmId !== id, 'a new request id');
+  t.equal(warm.requestId, warmId, 'again the response\'s x-amzn-RequestId');
   t.ok(warmLines.some((l) => l.endsWith('\tINFO\thello from bob')));
   t.notOk(warmLines.some((l) => l.includes('init line')), 'no init output on a warm invoke');
   t.ok(warmLines.includes(`END RequestId: ${warmId}`));
