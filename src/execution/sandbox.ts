@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join, posix } from 'node:path';
 import { constants as osConstants } from 'node:os';
+import { BATCH_LAUNCHER } from './scheduling.js';
 
 export type SandboxMode = 'none' | 'bwrap';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['none', 'bwrap'];
@@ -236,7 +237,7 @@ function comm(pid: number): string | undefined {
 /**
  * The host PID of the runtime itself, below bwrap's own processes (the monitor, and the pid
  * namespace's init): what a sampling memory watcher must look at. Undefined if it does not appear.
- * Right after the spawn the process may still be `chrt`, about to exec bwrap (scheduling.ts).
+ * Right after the spawn the process may still be the batch launcher, about to exec bwrap.
  */
 export async function runtimePidInside(bwrapPid: number, withinMs = 5000): Promise<number | undefined> {
   const until = Date.now() + withinMs;
@@ -245,7 +246,7 @@ export async function runtimePidInside(bwrapPid: number, withinMs = 5000): Promi
     for (let depth = 0; depth < 4 && comm(pid) === 'bwrap'; depth++) pid = childPids(pid)[0] ?? pid;
     const name = comm(pid);
     if (name === undefined) return undefined;
-    if (name !== 'bwrap' && name !== 'chrt') return pid;
+    if (name !== 'bwrap' && name !== BATCH_LAUNCHER) return pid;
     await new Promise((r) => setTimeout(r, 10));
   }
   return undefined;

@@ -9,6 +9,12 @@ import { existsSync } from 'node:fs';
 
 const CHRT = ['/usr/bin/chrt', '/bin/chrt'].find((path) => existsSync(path));
 
+/** Whether runtimes start under SCHED_BATCH on this machine. */
+export const batchSchedulingAvailable = CHRT !== undefined;
+
+/** The process name a runtime has between its spawn and chrt's exec of the command. */
+export const BATCH_LAUNCHER = 'chrt';
+
 /** `command args` started under SCHED_BATCH: `chrt --batch 0 command args` (the pid stays the runtime's). */
 export function batchScheduled(command: string, args: readonly string[]): [string, string[]] {
   return CHRT ? [CHRT, ['--batch', '0', command, ...args]] : [command, [...args]];

@@ -1,7 +1,7 @@
 // Invoke: resolve the qualifier (weighted alias pick), take a concurrency lease, run the
 // invocation on a warm or new environment, then record it and answer as AWS does. An Event
 // invocation is queued durably instead (src/events/) and run later through the same `run`.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AwsError, validationError } from '../errors.js';
 import type { Arns, FunctionRef } from '../functions/arn.js';
 import type { CodeStore } from '../functions/code-store.js';
@@ -31,7 +31,7 @@ export interface InvokeInput {
   readonly clientContext: string | undefined;
   readonly payload: Buffer;
   /** The API request's id (x-amzn-RequestId): the invocation's own, as the function sees it (awsRequestId). */
-  readonly requestId?: string;
+  readonly requestId: string;
 }
 
 /** One invocation of a resolved version (see InvokeService.run). */
@@ -94,7 +94,7 @@ export class InvokeService {
       // The version is picked when the event runs (an alias may route elsewhere by then); here
       // the function and qualifier only have to exist. The event keeps the caller's request id.
       await this.events.acceptSoon({
-        requestId: input.requestId ?? randomUUID(),
+        requestId: input.requestId,
         functionName: version.functionName,
         qualifier: input.ref.qualifier,
         payload: input.payload.length === 0 ? Buffer.from('{}') : input.payload,
@@ -105,7 +105,7 @@ export class InvokeService {
     const { result, logLines } = await this.run({
       version,
       invokedFunctionArn: this.arns.function(version.functionName, input.ref.qualifier),
-      requestId: input.requestId ?? randomUUID(),
+      requestId: input.requestId,
       payload: input.payload.length === 0 ? Buffer.from('{}') : input.payload,
       clientContext,
     });

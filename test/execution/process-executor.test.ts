@@ -2,6 +2,7 @@
 // processes, then what is its own: temp folders and cgroups cleaned up, the runtime table.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
+import { batchSchedulingAvailable } from '../../src/execution/scheduling.js';
 import { runtimeSupport, RUNTIMES } from '../../src/runtimes/table.js';
 import { engineFor, eventually, executor, fixtureSpec, isAlive, request } from './helpers.js';
 import { runInvokeCases } from './invoke-cases.js';
@@ -71,8 +72,7 @@ function descendants(root: number): number[] {
   return found;
 }
 
-const chrt = ['/usr/bin/chrt', '/bin/chrt'].some((path) => existsSync(path));
-t.test('runtimes and what they start run under SCHED_BATCH; the server does not', { skip: chrt ? false : 'no chrt on this machine' }, async (t) => {
+t.test('runtimes and what they start run under SCHED_BATCH; the server does not', { skip: batchSchedulingAvailable ? false : 'no chrt on this machine' }, async (t) => {
   const { engine } = await engineFor(t);
   t.equal(statOf(process.pid)[38], '0', 'the server keeps SCHED_OTHER');
   // provided-echo is a shell bootstrap that runs a child per event; the others are lambdalite's clients.
